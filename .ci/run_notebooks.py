@@ -1,0 +1,29 @@
+"""Execute notebooks in place so that readers see their outputs (figures, tables), then clean them with nbdev_clean.
+
+    python .ci/run_notebooks.py                 # every nbs/*.ipynb (slow cells included)
+    python .ci/run_notebooks.py 00_data 08_detector
+"""
+import subprocess, sys, time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NBS = ROOT / 'nbs'
+
+
+def run(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    t0 = time.perf_counter()
+    NotebookClient(nb, timeout=3600, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
+    nbformat.write(nb, path)
+    print(f'{path.name}: {time.perf_counter() - t0:.0f} s', flush=True)
+
+
+if __name__ == '__main__':
+    names = sys.argv[1:]
+    paths = [NBS / f'{n}.ipynb' for n in names] if names else sorted(p for p in NBS.glob('*.ipynb') if p.name != 'index.ipynb')
+    for p in paths:
+        run(p)
+        subprocess.run([str(Path(sys.executable).parent / 'nbdev_clean'), '--fname', str(p)], cwd=ROOT, check=True)

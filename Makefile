@@ -1,0 +1,50 @@
+# The two commands a new user needs are `make experiment` and `make test`; both install first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install experiment test test-all export readme notebooks clean bench
+
+install: $(STAMP)
+
+$(STAMP): settings.ini setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+# The main experiment: SENCEBGAN on the bundled NanoTWICE (thesis protocol on a GPU, `quick` on CPU).
+experiment: install
+	$(BIN)/ebgan-ad experiment
+
+# Every notebook's embedded tests (cells flagged slow/gpu are skipped), then tests/.
+test: install
+	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers 2 --timing
+	$(BIN)/python -m pytest -q tests
+
+# Also the cells flagged slow and gpu (needs time, and a GPU for the gpu ones).
+test-all: install
+	$(BIN)/nbdev_test --n_workers 1 --flags "slow gpu"
+	$(BIN)/python -m pytest -q tests
+
+export: install
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+	$(BIN)/python .ci/make_readme.py
+
+# Re-execute every notebook in place (slow cells included) so the outputs readers see are current.
+notebooks: install
+	MPLBACKEND=Agg $(BIN)/python .ci/run_notebooks.py
+
+# Training and scoring throughput on this machine, written to results/bench/<cpu|cuda>.json (`make bench ARGS=--quick`: smoke run).
+bench: install
+	$(BIN)/python -m ebgan_ad.bench $(ARGS)
+
+readme:
+	$(BIN)/python .ci/make_readme.py
+
+clean:
+	rm -rf $(VENV) _docs _proc build dist *.egg-info .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,109 @@
+"""The experiment runner end to end on a tiny config, and the errors of config files and of the command line."""
+import json, shutil, subprocess, sys
+from pathlib import Path
+
+import pytest
+
+from ebgan_ad.cli import main
+from ebgan_ad.experiments import (ConfigError, ExperimentConfig, NOTEBOOK_PARAMETERS, apply_overrides, experiment_notebook,
+                                  load_config, notebook_parameters, resolve)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TINY = """\
+model: sencebgan
+dataset: nanotwice
+protocol: quick
+data: {crops_per_image: 32, n_test_images: 1}
+quick_overrides:
+  model_config: {iters_per_epoch: 2, epochs_gan: 1, epochs_enc_g: 1, epochs_enc_r: 1, batch_size: 8}
+heatmap_images: 1
+device: cpu
+"""
+
+
+def test_unknown_keys_are_named(tmp_path):
+    path = tmp_path / 'c.yaml'
+    path.write_text('model: sencebgan\nepoch: 3\nlr: 1\n')
+    with pytest.raises(ConfigError, match=r"unknown keys \['epoch', 'lr'\]") as e: load_config(path)
+    assert str(path) in str(e.value)
+    path.write_text('model: sencebgan\nmodel_config: {epoch_gan: 3}\n')
+    with pytest.raises(ConfigError, match=r"unknown SencebganConfig keys: \['epoch_gan'\]"): load_config(path)
+    path.write_text('model: bigan\nsweep: {a: {model_config: {epochs_gan: 3}}}\n')
+    with pytest.raises(ConfigError, match=r"sweep.a: unknown BiganConfig keys: \['epochs_gan'\]"): load_config(path)
+
+
+def test_bad_values_and_files(tmp_path):
+    for text, message in [('model: gan\n', "model='gan' is not one of"), ('protocol: full\n', "protocol='full' is not one of"),
+                          ('dataset: mnist\ndata: {crops_per_image: 4}\n', r"data: unknown keys \['crops_per_image'\]"),
+                          ('model_config: {margin_reduction: sum}\n', "margin_reduction='sum'"),
+                          ('[1, 2]\n', 'must be a mapping'), ('model: [\n', 'is not valid YAML')]:
+        (tmp_path / 'c.yaml').write_text(text)
+        with pytest.raises(ConfigError, match=message): load_config(tmp_path / 'c.yaml')
+    with pytest.raises(ConfigError, match='config file not found'): load_config(tmp_path / 'missing.yaml')
+
+
+def test_cli_reports_config_errors(tmp_path, capsys):
+    assert main(['run', str(tmp_path / 'missing.yaml')]) == 2
+    assert 'config file not found' in capsys.readouterr().err
+    (tmp_path / 'c.yaml').write_text('modle: bigan\n')
+    assert main(['run', str(tmp_path / 'c.yaml')]) == 2
+    assert "unknown keys ['modle']" in capsys.readouterr().err
+    with pytest.raises(SystemExit): main(['run'])                 # argparse: the config is required
+
+
+def test_every_config_is_valid():
+    configs = sorted((ROOT / 'configs').glob('*.yaml'))
+    assert len(configs) >= 6
+    for path in configs:
+        cfg = load_config(path)
+        for name, overrides in (cfg.sweep or {None: {}}).items():
+            variant = apply_overrides(cfg, overrides or {}) if name else cfg
+            resolve(variant); resolve(variant, quick=True)
+
+
+def test_notebook_parameters_are_the_config_keys():
+    params = notebook_parameters(experiment_notebook())
+    assert sorted(params) == sorted(NOTEBOOK_PARAMETERS)
+    defaults = ExperimentConfig().to_dict()
+    assert {k: params[k] for k in defaults} == defaults
+
+
+def test_runner_end_to_end(tmp_path):
+    "The console script runs the notebook and leaves a complete run folder (under a minute on 2 idle cores)."
+    config = tmp_path / 'tiny.yaml'
+    config.write_text(TINY)
+    script = shutil.which('ebgan-ad', path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, str(ROOT / 'scripts' / 'ebgan-ad')]
+    r = subprocess.run(command + ['run', str(config), '--quick', '--runs-dir', str(tmp_path / 'runs')],
+                       capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert 'latent AUROC' in r.stdout
+    folders = sorted((tmp_path / 'runs' / 'tiny-quick').iterdir())
+    assert [f.name for f in folders] == ['652016']
+    run = folders[0]
+    names = {p.name for p in run.iterdir()}
+    assert {'config.yaml', 'metrics.json', 'history.json', 'environment.json', 'train_eval.ipynb', 'model.pt',
+            'roc_pr.png', 'histograms.png', 'reconstructions.png', 'losses.png', 'heatmaps.png'} <= names
+    m = json.loads((run / 'metrics.json').read_text())
+    assert list(m)[:9] == ['model', 'dataset', 'protocol', 'seed', 'score', 'auroc', 'auprc', 'f1', 'precision']
+    assert (m['model'], m['dataset'], m['protocol'], m['seed'], m['score']) == ('sencebgan', 'nanotwice', 'quick', 652016, 'latent')
+    assert 0 <= m['auroc'] <= 1 and m['threshold'] == m['scores']['latent']['val_q95']['threshold']
+    assert {'latent', 'image', 'energy'} <= set(m['scores']) and set(m['pixel']) == {'pixel_auroc', 'pro'}
+    env = json.loads((run / 'environment.json').read_text())
+    assert {'git', 'versions', 'device_name', 'wall_time_s'} <= set(env) and env['wall_time_s']['train_ebgan'] > 0
+    history = json.loads((run / 'history.json').read_text())
+    assert set(history) == {'ebgan', 'enc_g', 'enc_r'}
+    # the settings as run load back, and the notebook shows the injected parameters
+    ran = load_config(run / 'config.yaml')
+    assert (ran.protocol, ran.seed, ran.model_config['iters_per_epoch']) == ('quick', 652016, 2)
+    nb = json.loads((run / 'train_eval.ipynb').read_text())
+    assert any('injected-parameters' in c['metadata'].get('tags', []) for c in nb['cells'])
+
+
+def test_failing_run_names_the_notebook(tmp_path, capsys):
+    config = tmp_path / 'bad.yaml'
+    config.write_text(TINY.replace('crops_per_image: 32', 'crops_per_image: 32, patch_size: 4096'))
+    assert main(['run', str(config), '--quick', '--runs-dir', str(tmp_path / 'runs')]) == 1
+    err = capsys.readouterr().err
+    assert 'DataError' in err and 'patch size 4096' in err and str(tmp_path / 'runs' / 'bad-quick' / '652016' / 'train_eval.ipynb') in err
