@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install experiment test test-all export readme notebooks clean bench
+.PHONY: install experiment test test-all export readme notebooks results clean bench
 
 install: $(STAMP)
 
@@ -41,6 +41,11 @@ notebooks: install
 # Training and scoring throughput on this machine, written to results/bench/<cpu|cuda>.json (`make bench ARGS=--quick`: smoke run).
 bench: install
 	$(BIN)/python -m ebgan_ad.bench $(ARGS)
+
+# Re-tabulate the committed runs in results/ (tables, figures, results/README.md), then refresh README.md.
+results: install
+	MPLBACKEND=Agg $(BIN)/python .ci/run_notebooks.py 10_results
+	$(BIN)/python .ci/make_readme.py
 
 readme:
 	$(BIN)/python .ci/make_readme.py

@@ -24,7 +24,7 @@ from .encoders import train_encoder, make_encoder_optimizer
 from .scores import Passes, all_scores, forward_passes, score_patches, HEADLINE_SCORE
 from .metrics import auroc
 from .detector import Detector
-from .training import LossHistory, autocast, progress, resolve_device, atomic_write_json
+from .training import LossHistory, autocast, progress, resolve_device, atomic_write_json, atomic_write_text
 
 # %% auto #0
 __all__ = ['GPU_PEAK_TFLOPS', 'VARIANTS', 'PRECISIONS', 'NET_NAMES', 'RANK_TOLERANCE', 'TRAIN_STAGES', 'REFERENCE', 'synchronize',
@@ -504,7 +504,8 @@ def main(argv:list[str]|None=None) -> dict:
                            log=lambda s: print(s, flush=True))
     out = Path(args.out or f"results/bench/{resolve_device(args.device).type}.json")
     atomic_write_json(result, out)
-    print(markdown_tables(result)); print(f'wrote {out}')
+    atomic_write_text(markdown_tables(result) + '\n', out.with_suffix('.md'))   # the tables, for the README
+    print(markdown_tables(result)); print(f'wrote {out} and {out.with_suffix(".md")}')
     return result
 
 if __name__ == '__main__' and '__file__' in globals(): main()   # python -m ebgan_ad.bench (not in a notebook)
