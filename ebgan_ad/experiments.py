@@ -142,9 +142,9 @@ def config_yaml(cfg:ExperimentConfig|dict, comment:str='') -> str:
 
 # %% ../nbs/09_experiments.ipynb #1893d8a8
 QUICK = dict(
-    sencebgan=dict(epochs_gan=10, epochs_enc_g=5, epochs_enc_r=5, iters_per_epoch=20,
-                   lr_g=2e-4, lr_d=1e-4, lr_enc=1e-3, ema_decay=0.95),
-    ebgan=dict(epochs_gan=10, iters_per_epoch=20, lr_g=2e-4, lr_d=1e-4, ema_decay=0.95),
+    sencebgan=dict(epochs_gan=64, epochs_enc_g=8, epochs_enc_r=8, iters_per_epoch=25,
+                   lr_g=5e-4, lr_d=1e-3, lr_enc=1e-3, ema_decay=0.99),
+    ebgan=dict(epochs_gan=64, iters_per_epoch=25, lr_g=5e-4, lr_d=1e-3, ema_decay=0.99),
     bigan=dict(epochs=5, iters_per_epoch=20, batch_size=32, lr_d=1e-4, lr_g=2e-4, lr_e=2e-4, ema_decay=0.95))
 QUICK_DATA = dict(nanotwice=dict(crops_per_image=1024))
 
@@ -526,5 +526,7 @@ def summarise_runs(folders:list[Path]) -> str:
         lines.append(f"{f}: {m['model']} on {m['dataset']} ({m['protocol']} protocol, seed {m['seed']}): "
                      f"{m['score']} AUROC {m['auroc']:.3f}, AUPRC {m['auprc']:.3f}, F1 {m['f1']:.3f} at the validation threshold"
                      + (f", pixel AUROC {m['pixel']['pixel_auroc']:.3f}, PRO {m['pixel']['pro']:.3f}" if m.get('pixel') else ''))
+        others = {k: v['auroc'] for k, v in m.get('scores', {}).items() if k != m['score']}
+        if others: lines.append('  AUROC of the other score variants: ' + ', '.join(f"{k} {v:.3f}" for k, v in others.items()))
         lines.append(f"  figures: {', '.join(sorted(p.name for p in Path(f).glob('*.png')))}")
     return '\n'.join(lines)

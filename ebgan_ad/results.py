@@ -15,8 +15,8 @@ from .experiments import repo_root, save_figure, plt_subplots
 
 # %% auto #0
 __all__ = ['THESIS_TABLE_5_7', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table', 'headline_rows',
-           'thesis_rows', 'mnist_rows', 'ablation_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs',
-           'results_index']
+           'thesis_rows', 'variant_rows', 'mnist_rows', 'ablation_rows', 'plot_curves_across_runs',
+           'plot_histograms_across_runs', 'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
 def load_runs(root:str|Path) -> list[dict]:
@@ -105,6 +105,18 @@ def thesis_rows() -> list[dict]:
     "Table 5.7 of the thesis (plus GANomaly from Table 5.1), as rows."
     return [dict(model=m, AUROC=f"{a:.3f}", P=f"{p:.3f}", R=f"{r:.3f}", **{'F1 (best on test)': f"{f:.3f}"})
             for m, (a, p, r, f) in THESIS_TABLE_5_7.items()]
+
+# %% ../nbs/10_results.ipynb #b7a1e2f1
+def variant_rows(runs:list[dict], dataset:str='nanotwice', digits:int=3) -> list[dict]:
+    "One row per (run name, score variant): AUROC, AUPRC and F1 at the validation threshold, mean ± std over seeds."
+    rows = []
+    for name, rs in sorted(_group([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items()):
+        for variant in rs[0].get('scores', {}):
+            col = lambda *path: fmt(mean_std([_get(r, 'scores', variant, *path) for r in rs]), digits)
+            rows.append({'run': name, 'protocol': rs[0]['protocol'], 'seeds': len(rs),
+                         'score': variant + (' (headline)' if variant == rs[0]['score'] else ''),
+                         'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'F1 (val q0.95)': col('val_q95', 'f1')})
+    return rows
 
 # %% ../nbs/10_results.ipynb #138a7831
 def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='auroc') -> list[dict]:
