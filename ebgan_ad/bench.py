@@ -341,9 +341,9 @@ def image_heatmap(scorer:Callable[[Tensor], dict], image:Tensor, # uint8 (H, W)
 
 def _detector_map(detector, image:Tensor, amp:bool) -> Tensor:
     "`detector.anomaly_map(image)` with scoring autocast switched to `amp` for this call."
-    old, detector.amp = detector.amp, amp
+    old, detector.score_amp = detector.score_amp, amp
     try: return detector.anomaly_map(image)
-    finally: detector.amp = old
+    finally: detector.score_amp = old
 
 def bench_heatmap(detector, image:Tensor, pairs:list[tuple[str, str]], repeats:int=3) -> list[dict]:
     "Seconds for one full-image heatmap per (variant, precision): median of `repeats` interleaved rounds, after one warm-up."

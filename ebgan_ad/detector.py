@@ -39,11 +39,12 @@ class Detector:
     "SENCEBGAN as an anomaly detector for 32x32 patches in model range."
     def __init__(self, cfg:SencebganConfig|dict|None=None,
                  device:str='auto',         # 'auto', 'cpu', 'cuda', 'cuda:1', ...
-                 amp:bool=False,            # bf16 autocast for training and scoring
+                 amp:bool=False,            # bf16 autocast for training
                  threshold_quantile:float=0.95, # quantile of validation-normal scores used as threshold
-                 score_batch_size:int=4096):
+                 score_batch_size:int=4096,
+                 score_amp:bool=True):      # bf16 autocast for scoring: 2.2x faster on a CPU, same ranking (nbs/11_benchmark)
         self.cfg = SencebganConfig.from_dict(cfg) if isinstance(cfg, dict) else (cfg or SencebganConfig())
-        self.device, self.amp = resolve_device(device), amp
+        self.device, self.amp, self.score_amp = resolve_device(device), amp, score_amp
         self.threshold_quantile, self.score_batch_size = threshold_quantile, score_batch_size
         torch.manual_seed(self.cfg.seed)                               # network initialisation
         self.model = Sencebgan(self.cfg).to(self.device)
@@ -100,7 +101,7 @@ Detector.fit = fit
 def score(self:Detector, x:Tensor) -> dict[str, Tensor]:
     "Every score variant (N,) of patches `x` (N, C, 32, 32); `HEADLINE_SCORE` ('latent') is the pre-registered one."
     _check_patches(x, self.cfg, 'x')
-    return score_patches(self.model.inference_nets(self.cfg.use_ema), x, self.score_batch_size, self.amp)
+    return score_patches(self.model.inference_nets(self.cfg.use_ema), x, self.score_batch_size, self.score_amp)
 
 def calibrate(self:Detector, val:Tensor) -> dict[str, float]:
     "Set each score's threshold to the `threshold_quantile` of its scores on validation normals `val`."
@@ -170,10 +171,10 @@ def _load_state(self:Detector, state:dict, source=''):
     self.threshold_quantile = state['threshold_quantile']
 
 @classmethod
-def load(cls, path:str|Path, device:str='auto', amp:bool=False) -> Detector:
+def load(cls, path:str|Path, device:str='auto', amp:bool=False, score_amp:bool=True) -> Detector:
     "A detector saved with `save` (or a checkpoint), on `device`."
     state = _read(path)
-    det = cls(state['config'], device=device, amp=amp)
+    det = cls(state['config'], device=device, amp=amp, score_amp=score_amp)
     det._load_state(state, path)
     return det
 
