@@ -36,7 +36,7 @@ export: install
 
 # Re-execute every notebook in place (slow cells included) so the outputs readers see are current.
 notebooks: install
-	MPLBACKEND=Agg $(BIN)/python .ci/run_notebooks.py
+	$(BIN)/python .ci/run_notebooks.py
 
 # Training and scoring throughput on this machine, written to results/bench/<cpu|cuda>.json (`make bench ARGS=--quick`: smoke run).
 bench: install
@@ -44,7 +44,7 @@ bench: install
 
 # Re-tabulate the committed runs in results/ (tables, figures, results/README.md), then refresh README.md.
 results: install
-	MPLBACKEND=Agg $(BIN)/python .ci/run_notebooks.py 10_results
+	$(BIN)/python .ci/run_notebooks.py 10_results
 	$(BIN)/python .ci/make_readme.py
 
 readme:

@@ -2,6 +2,8 @@
 
     python .ci/run_notebooks.py                 # every nbs/*.ipynb (slow cells included)
     python .ci/run_notebooks.py 00_data 08_detector
+
+Leave MPLBACKEND unset: with MPLBACKEND=Agg the kernels would not capture matplotlib figures as outputs.
 """
 import subprocess, sys, time
 from pathlib import Path
