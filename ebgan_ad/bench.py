@@ -504,8 +504,9 @@ def main(argv:list[str]|None=None) -> dict:
                            log=lambda s: print(s, flush=True))
     out = Path(args.out or f"results/bench/{resolve_device(args.device).type}.json")
     atomic_write_json(result, out)
-    atomic_write_text(markdown_tables(result) + '\n', out.with_suffix('.md'))   # the tables, for the README
-    print(markdown_tables(result)); print(f'wrote {out} and {out.with_suffix(".md")}')
+    tables = markdown_tables(result)
+    atomic_write_text(tables + '\n', out.with_suffix('.md'))   # the tables, for the README
+    print(tables); print(f'wrote {out} and {out.with_suffix(".md")}')
     return result
 
 if __name__ == '__main__' and '__file__' in globals(): main()   # python -m ebgan_ad.bench (not in a notebook)

@@ -210,9 +210,11 @@ def _version(module:str) -> str|None:
     try: return importlib.import_module(module).__version__
     except Exception: return None
 
-def environment_record(device:str|torch.device='cpu') -> dict:
+def environment_record(device:str|torch.device='cpu',
+                       git:dict|None=None, # `git_state()` taken earlier, e.g. at a run's start; None: now
+                      ) -> dict:
     "Git commit, library versions and device of this process, as a JSON-able dict (no host name)."
-    return dict(git=git_state(), python=platform.python_version(), platform=platform.platform(terse=True),
+    return dict(git=git if git is not None else git_state(), python=platform.python_version(), platform=platform.platform(terse=True),
                 versions={m: _version(m) for m in ('ebgan_ad', 'torch', 'torchvision', 'numpy', 'sklearn', 'scipy', 'papermill')},
                 device=str(device), device_name=device_name(device), cuda=torch.version.cuda,
                 cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads())
@@ -425,7 +427,9 @@ def run_folder(runs_dir:str|Path, name:str, seed:int) -> Path:
     return Path(runs_dir)/name/str(seed)
 
 def write_run_record(run_dir:str|Path, r:ResolvedExperiment, fitted:FittedModel, metrics:dict, timer:StageTimer,
-                     curves:dict|None=None, extra:dict|None=None) -> dict:
+                     curves:dict|None=None, extra:dict|None=None,
+                     git:dict|None=None, # `git_state()` at the run's start (the tree may change while it runs); None: now
+                    ) -> dict:
     "Write config.yaml (the settings actually run), metrics.json, curves.json, history.json and environment.json into `run_dir`."
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     ran = r.config.to_dict() | dict(protocol=r.protocol, quick_overrides={}, sweep=None,
@@ -434,7 +438,7 @@ def write_run_record(run_dir:str|Path, r:ResolvedExperiment, fitted:FittedModel,
     atomic_write_text(json.dumps(jsonable(metrics), indent=2) + '\n', run_dir/'metrics.json')   # headline keys first
     if curves is not None: atomic_write_json(jsonable(curves), run_dir/'curves.json')
     atomic_write_json({k: h.to_dict() for k, h in fitted.history.items()}, run_dir/'history.json')
-    env = environment_record(resolve_device(r.config.device)) | dict(
+    env = environment_record(resolve_device(r.config.device), git) | dict(
         wall_time_s=timer.seconds | {f'train_{k}': v for k, v in fitted.wall_time.items()}, **(extra or {}))
     atomic_write_json(jsonable(env), run_dir/'environment.json')
     return env
