@@ -21,7 +21,7 @@ from .ebgan import SencebganConfig
 from .bigan import BiganConfig, fit_bigan, bigan_scores
 from .detector import Detector
 from .scores import HEADLINE_SCORE, forward_passes
-from .metrics import evaluate, roc_curve_data, pr_curve_data, pixel_auroc, pro_score, jsonable
+from .metrics import evaluate, roc_curve_data, pr_curve_data, pixel_auroc, pro_score, jsonable, threshold_key
 from .training import atomic_write_json, atomic_write_text, atomic_save, resolve_device, LossHistory
 
 # %% auto #0
@@ -300,8 +300,6 @@ def fit_model(r:ResolvedExperiment, splits:PatchSplits) -> FittedModel:
     return FittedModel(r, det, {s: det.history[s] for s in stages}, {s: det.wall_time.get(s, 0.) for s in stages})
 
 # %% ../nbs/09_experiments.ipynb #68f582de
-def _q_key(q:float) -> str: return f"val_q{round(100 * q, 4):g}"
-
 def run_metrics(r:ResolvedExperiment, splits:PatchSplits,
                 val_scores:dict[str, Tensor],   # variant -> (M,) scores of the validation normals
                 test_scores:dict[str, Tensor],  # variant -> (T,) scores of the test samples
@@ -312,7 +310,7 @@ def run_metrics(r:ResolvedExperiment, splits:PatchSplits,
     quantiles = sorted({*cfg.threshold_quantiles, cfg.threshold_quantile})
     per_variant = {k: evaluate(test_scores[k], splits.test_labels, val_scores[k], q=quantiles, ignore=ignore) for k in test_scores}
     head = per_variant[r.score]
-    at = head[_q_key(cfg.threshold_quantile)]
+    at = head[threshold_key(cfg.threshold_quantile)]
     info = splits.info
     return dict(model=cfg.model, dataset=cfg.dataset, protocol=r.protocol, seed=cfg.seed, score=r.score,
                 auroc=head['auroc'], auprc=head['auprc'], f1=at['f1'], precision=at['precision'], recall=at['recall'],

@@ -15,8 +15,8 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['ArrayLike', 'THESIS_PERCENTILES', 'auroc', 'auprc', 'roc_curve_data', 'pr_curve_data', 'jsonable',
-           'validation_threshold', 'binary_metrics', 'oracle_best_f1', 'evaluate', 'pixel_auroc', 'pro_curve',
-           'pro_score']
+           'validation_threshold', 'binary_metrics', 'oracle_best_f1', 'threshold_key', 'evaluate', 'pixel_auroc',
+           'pro_curve', 'pro_score']
 
 # %% ../nbs/07_metrics.ipynb #3624eccc
 ArrayLike = np.ndarray | Tensor | Sequence
@@ -149,7 +149,9 @@ def oracle_best_f1(scores:ArrayLike, # (N,) TEST anomaly scores
     return results[int(np.argmax([r['f1'] for r in results]))]   # argmax: ties go to the lowest p
 
 # %% ../nbs/07_metrics.ipynb #b7ab8010
-def _q_key(q:float) -> str: return f"val_q{round(100 * q, 4):g}"
+def threshold_key(q:float) -> str:
+    "The metrics key of the threshold at validation quantile `q`: 0.95 -> `val_q95`."
+    return f"val_q{round(100 * q, 4):g}"
 
 def evaluate(test_scores:ArrayLike, # (T,) anomaly scores of the test samples
              test_labels:ArrayLike, # (T,) 1/True = anomalous
@@ -171,7 +173,7 @@ def evaluate(test_scores:ArrayLike, # (T,) anomaly scores of the test samples
                n_val=len(v), prevalence=float(y.mean()), auroc=auroc(s, y), auprc=auprc(s, y))
     for qi in ((q,) if np.isscalar(q) else q):
         tau = validation_threshold(v, q=qi)
-        out[_q_key(qi)] = dict(q=float(qi), val_fpr=float((v >= tau).mean())) | binary_metrics(s, y, tau)
+        out[threshold_key(qi)] = dict(q=float(qi), val_fpr=float((v >= tau).mean())) | binary_metrics(s, y, tau)
     out['oracle'] = oracle_best_f1(s, y)
     return out
 

@@ -12,10 +12,11 @@ import numpy as np
 import yaml
 
 from .experiments import repo_root, save_figure, plt_subplots
+from .metrics import threshold_key
 
 # %% auto #0
-__all__ = ['THESIS_TABLE_5_7', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table', 'headline_rows',
-           'thesis_rows', 'variant_rows', 'mnist_rows', 'ablation_rows', 'plot_curves_across_runs',
+__all__ = ['THESIS_TABLE_5_7', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table', 'threshold_quantile',
+           'headline_rows', 'thesis_rows', 'variant_rows', 'mnist_rows', 'ablation_rows', 'plot_curves_across_runs',
            'plot_histograms_across_runs', 'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
@@ -80,6 +81,12 @@ def _get(r:dict, *path):
         r = r[p]
     return r
 
+def threshold_quantile(r:dict) -> float:
+    "The validation quantile that set a run's headline threshold (its config.yaml's `threshold_quantile`)."
+    q = _get(r, 'config', 'threshold_quantile')
+    if q is None: raise ValueError(f"run {r['run']} ({r['path']}): config.yaml with threshold_quantile is missing")
+    return q
+
 def headline_rows(runs:list[dict], digits:int=3) -> list[dict]:
     "One row per run name: headline metrics as mean ± std over its seeds."
     rows = []
@@ -88,7 +95,8 @@ def headline_rows(runs:list[dict], digits:int=3) -> list[dict]:
         col = lambda *path: fmt(mean_std([_get(r, *path) for r in rs]), digits)
         wall = mean_std([sum(v for k, v in (_get(r, 'environment', 'wall_time_s') or {}).items() if not k.startswith('train_')) / 60 for r in rs])
         rows.append({'run': name, 'model': r0['model'], 'dataset': r0['dataset'], 'protocol': r0['protocol'], 'seeds': len(rs),
-                     'score': r0['score'], 'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'F1 (val q0.95)': col('f1'),
+                     'score': r0['score'], 'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': f"val q{threshold_quantile(r0)}",
+                     'F1 (val threshold)': col('f1'),
                      'oracle F1 (test)': col('scores', r0['score'], 'oracle', 'f1'),
                      'pixel AUROC': col('pixel', 'pixel_auroc'), 'PRO (FPR≤0.3)': col('pixel', 'pro'),
                      'minutes': fmt(wall, 1), 'device': _get(r0, 'environment', 'device_name') or ''})
@@ -112,10 +120,11 @@ def variant_rows(runs:list[dict], dataset:str='nanotwice', digits:int=3) -> list
     rows = []
     for name, rs in sorted(_group([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items()):
         for variant in rs[0].get('scores', {}):
-            col = lambda *path: fmt(mean_std([_get(r, 'scores', variant, *path) for r in rs]), digits)
+            col = lambda *path: fmt(mean_std([_get(r, 'scores', variant, *(p(r) if callable(p) else p for p in path)) for r in rs]), digits)
             rows.append({'run': name, 'protocol': rs[0]['protocol'], 'seeds': len(rs),
                          'score': variant + (' (headline)' if variant == rs[0]['score'] else ''),
-                         'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'F1 (val q0.95)': col('val_q95', 'f1')})
+                         'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': f"val q{threshold_quantile(rs[0])}",
+                         'F1 (val threshold)': col(lambda r: threshold_key(threshold_quantile(r)), 'f1')})
     return rows
 
 # %% ../nbs/10_results.ipynb #138a7831
@@ -150,7 +159,8 @@ def ablation_rows(runs:list[dict], prefix:str='nanotwice_sencebgan_ablation', ba
         changed = ', '.join(f"{k}={mc[k]}" for k in sorted(mc) if k in base and mc[k] != base[k]) or '–'
         rows.append({'variant': name, 'switches': changed, 'protocol': g[0]['protocol'], 'seeds': len(g),
                      'AUROC': fmt(mean_std([r['auroc'] for r in g])), 'AUPRC': fmt(mean_std([r['auprc'] for r in g])),
-                     'F1 (val q0.95)': fmt(mean_std([r['f1'] for r in g]))})
+                     'threshold': f"val q{threshold_quantile(g[0])}",
+                     'F1 (val threshold)': fmt(mean_std([r['f1'] for r in g]))})
     return rows
 
 # %% ../nbs/10_results.ipynb #ebd9f9c8
