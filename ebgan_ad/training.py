@@ -72,20 +72,30 @@ def sample_latent(batch_size:int, latent_dim:int,
 # %% ../nbs/02a_training.ipynb #9891283f
 class EMA:
     "An exponential moving average of `module`'s parameters, kept in the frozen copy `.module`."
-    def __init__(self, module:nn.Module, decay:float=0.999):
+    def __init__(self, module:nn.Module, decay:float=0.999,
+                 warmup:bool=True): # decay min(decay, (1+t)/(10+t)) after t updates; False: constant decay
         if not 0 <= decay < 1: raise ValueError(f"decay must be in [0, 1), got {decay}")
-        self.source, self.decay = module, decay
+        self.source, self.decay, self.warmup, self.updates = module, decay, warmup, 0
         self.module = copy.deepcopy(module).eval().requires_grad_(False)
+
+    def current_decay(self) -> float:
+        "The decay d_t of the next update."
+        return min(self.decay, (1 + self.updates) / (10 + self.updates)) if self.warmup else self.decay
 
     @torch.no_grad()
     def update(self):
         "Average the parameters into `.module`; copy the buffers (BN running statistics)."
-        for p_ema, p in zip(self.module.parameters(), self.source.parameters()): p_ema.lerp_(p, 1 - self.decay)
+        d = self.current_decay()
+        for p_ema, p in zip(self.module.parameters(), self.source.parameters()): p_ema.lerp_(p, 1 - d)
         for b_ema, b in zip(self.module.buffers(), self.source.buffers()): b_ema.copy_(b)
+        self.updates += 1
 
-    def state_dict(self) -> dict: return dict(decay=self.decay, module=self.module.state_dict())
+    def state_dict(self) -> dict: return dict(decay=self.decay, warmup=self.warmup, updates=self.updates, module=self.module.state_dict())
     def load_state_dict(self, state:dict):
-        self.decay = state['decay']; self.module.load_state_dict(state['module'])
+        "Restore a `state_dict`; files written before the warm-up existed continue with a constant decay."
+        self.decay, self.warmup, self.updates = state['decay'], state.get('warmup', False), state.get('updates', 0)
+        self.module.load_state_dict(state['module'])
+
 
 # %% ../nbs/02a_training.ipynb #a0378705
 class NonFiniteLossError(ValueError):
