@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_bigan.ipynb #7267b902
 from __future__ import annotations
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import torch
@@ -13,7 +13,7 @@ from torch import nn, Tensor
 
 from .objectives import bigan_discriminator_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
-from .training import EMA, LossHistory, sample_batch, sample_latent, autocast, progress, set_requires_grad
+from .training import ConfigDict, EMA, LossHistory, sample_batch, sample_latent, autocast, progress, set_requires_grad
 from .training import resolve_device, seed_everything, log_epoch, score_in_batches
 
 # %% auto #0
@@ -25,7 +25,7 @@ __all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BiganConfig', 'Bigan', 'Targets
 
 # %% ../nbs/03_bigan.ipynb #79634080
 @dataclass
-class BiganConfig:
+class BiganConfig(ConfigDict):
     "All hyperparameters of the BiGAN reference detector (METHOD.md §3–§5; defaults = thesis with defects corrected)."
     # networks and data
     latent_dim: int = 256
@@ -70,14 +70,6 @@ class BiganConfig:
         if not 0 <= self.ema_decay < 1: raise ValueError(f"BiganConfig.ema_decay must be in [0, 1), got {self.ema_decay}")
         self.betas = tuple(self.betas)
 
-    @classmethod
-    def from_dict(cls, d:dict) -> BiganConfig:
-        "Build from a plain dict (YAML, JSON); unknown keys are an error that names them."
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"unknown BiganConfig keys: {sorted(unknown)}")
-        return cls(**d)
-
-    def to_dict(self) -> dict: return asdict(self) | dict(betas=list(self.betas))
 
 # %% ../nbs/03_bigan.ipynb #6459ff6a
 class Bigan(nn.Module):

@@ -4,15 +4,14 @@
 
 # %% ../nbs/04_ebgan.ipynb #643a1d34
 from __future__ import annotations
-import copy
-from dataclasses import dataclass, asdict, field, fields
+from dataclasses import dataclass
 
 import torch
 from torch import nn, Tensor
 
 from .objectives import energy, margin_loss, generator_energy_loss, pull_away_term, feature_matching_loss
 from .networks import Generator, AutoencoderDiscriminator, Encoder
-from .training import EMA, sample_batch, log_epoch, autocast, progress, set_requires_grad
+from .training import ConfigDict, EMA, sample_batch, log_epoch, autocast, progress, set_requires_grad
 
 # %% auto #0
 __all__ = ['SencebganConfig', 'Sencebgan', 'discriminator_loss', 'generator_loss', 'make_stage1_optimizers', 'train_ebgan',
@@ -20,7 +19,7 @@ __all__ = ['SencebganConfig', 'Sencebgan', 'discriminator_loss', 'generator_loss
 
 # %% ../nbs/04_ebgan.ipynb #efcff51a
 @dataclass
-class SencebganConfig:
+class SencebganConfig(ConfigDict):
     "All hyperparameters of SENCEBGAN's three stages (METHOD.md §4 keys; defaults = thesis with defects corrected)."
     # networks and data
     latent_dim: int = 256
@@ -62,14 +61,6 @@ class SencebganConfig:
             if getattr(self, name) < 1: raise ValueError(f"SencebganConfig.{name} must be >= 1, got {getattr(self, name)}")
         self.betas = tuple(self.betas)
 
-    @classmethod
-    def from_dict(cls, d:dict) -> SencebganConfig:
-        "Build from a plain dict (YAML, JSON); unknown keys are an error that names them."
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"unknown SencebganConfig keys: {sorted(unknown)}")
-        return cls(**d)
-
-    def to_dict(self) -> dict: return asdict(self) | dict(betas=list(self.betas))
 
 # %% ../nbs/04_ebgan.ipynb #8c007a14
 class Sencebgan(nn.Module):

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import copy, importlib, inspect, json, os, platform, re, subprocess, time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, asdict
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from .bigan import BiganConfig, fit_bigan, bigan_scores
 from .detector import Detector
 from .scores import HEADLINE_SCORE, forward_passes
 from .metrics import evaluate, roc_curve_data, pr_curve_data, pixel_auroc, pro_score, jsonable, threshold_key
-from .training import atomic_write_json, atomic_write_text, atomic_save, resolve_device, LossHistory
+from .training import ConfigDict, atomic_write_json, atomic_write_text, atomic_save, resolve_device, LossHistory
 
 # %% auto #0
 __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RUN_FILES', 'NOTEBOOK', 'NOTEBOOK_PARAMETERS',
@@ -40,7 +40,7 @@ BUDGETS = ('quick', 'reduced', 'thesis')
 HEADLINE_SCORES = dict(sencebgan=HEADLINE_SCORE, ebgan='energy', bigan='score')
 
 @dataclass
-class ExperimentConfig:
+class ExperimentConfig(ConfigDict):
     "Every key of an experiment config file (and parameter of the experiment notebook)."
     model: str = 'sencebgan'        # 'sencebgan' | 'ebgan' (stage 1 only, energy score) | 'bigan'
     dataset: str = 'nanotwice'      # 'nanotwice' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'folder'
@@ -81,15 +81,6 @@ class ExperimentConfig:
                 if not re.fullmatch(r'[A-Za-z0-9_.-]+', str(name)): raise ValueError(f"sweep variant name {name!r} may hold only letters, digits, '_', '.', '-'")
                 apply_overrides(self, overrides or {}, f"sweep.{name}")   # validates the variant
 
-    @classmethod
-    def from_dict(cls, d:dict, source:str='config') -> ExperimentConfig:
-        "Build from a plain dict; unknown keys are an error that names them."
-        if not isinstance(d, dict): raise ValueError(f"{source} must be a mapping of keys to values, got {type(d).__name__}")
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"{source}: unknown keys {sorted(unknown)}; allowed: {[f.name for f in fields(cls)]}")
-        return cls(**copy.deepcopy(d))
-
-    def to_dict(self) -> dict: return asdict(self)
 
 def _check_choice(name:str, value, allowed:tuple):
     if value not in allowed: raise ValueError(f"{name}={value!r} is not one of {allowed}")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import copy, json, math, os, random, uuid
 from contextlib import nullcontext
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -16,8 +17,8 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['seed_everything', 'resolve_device', 'sample_batch', 'sample_latent', 'EMA', 'NonFiniteLossError', 'check_finite',
-           'LossHistory', 'log_epoch', 'atomic_save', 'atomic_write_text', 'atomic_write_json', 'autocast', 'progress',
-           'score_in_batches', 'set_requires_grad', 'frozen']
+           'LossHistory', 'log_epoch', 'ConfigDict', 'atomic_save', 'atomic_write_text', 'atomic_write_json',
+           'autocast', 'progress', 'score_in_batches', 'set_requires_grad', 'frozen']
 
 # %% ../nbs/02a_training.ipynb #313fcc10
 def seed_everything(seed:int, # any integer in [0, 2**32)
@@ -184,6 +185,23 @@ def log_epoch(history:LossHistory, stage:str, step:int, # last step of the epoch
     history.log(step, **means); history.end_epoch()
     if bar is not None: bar.set_postfix({k: f'{v:.3g}' for k, v in means.items()})
     return means
+
+# %% ../nbs/02a_training.ipynb #4fb6899b
+class ConfigDict:
+    "Mixin for config dataclasses: `from_dict` that names unknown keys, `to_dict` of plain types."
+    @classmethod
+    def from_dict(cls, d:dict, source:str|None=None): # `source` (e.g. a file name) prefixes error messages
+        "Build from a plain dict (YAML, JSON); unknown keys are an error that names them."
+        prefix = f"{source}: " if source else ''
+        if not isinstance(d, dict): raise ValueError(f"{prefix}{cls.__name__} must be a mapping of keys to values, got {type(d).__name__}")
+        names = [f.name for f in fields(cls)]
+        unknown = set(d) - set(names)
+        if unknown: raise ValueError(f"{prefix}unknown {cls.__name__} keys: {sorted(unknown)}; allowed: {names}")
+        return cls(**copy.deepcopy(d))
+
+    def to_dict(self) -> dict:
+        "The fields as a dict of plain types (tuples become lists)."
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 # %% ../nbs/02a_training.ipynb #a8a38da0
 def _atomic_write(path:Path|str, write:Callable):

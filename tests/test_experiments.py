@@ -25,7 +25,7 @@ device: cpu
 def test_unknown_keys_are_named(tmp_path):
     path = tmp_path / 'c.yaml'
     path.write_text('model: sencebgan\nepoch: 3\nlr: 1\n')
-    with pytest.raises(ConfigError, match=r"unknown keys \['epoch', 'lr'\]") as e: load_config(path)
+    with pytest.raises(ConfigError, match=r"unknown ExperimentConfig keys: \['epoch', 'lr'\]") as e: load_config(path)
     assert str(path) in str(e.value)
     path.write_text('model: sencebgan\nmodel_config: {epoch_gan: 3}\n')
     with pytest.raises(ConfigError, match=r"unknown SencebganConfig keys: \['epoch_gan'\]"): load_config(path)
@@ -48,7 +48,7 @@ def test_cli_reports_config_errors(tmp_path, capsys):
     assert 'config file not found' in capsys.readouterr().err
     (tmp_path / 'c.yaml').write_text('modle: bigan\n')
     assert main(['run', str(tmp_path / 'c.yaml')]) == 2
-    assert "unknown keys ['modle']" in capsys.readouterr().err
+    assert "unknown ExperimentConfig keys: ['modle']" in capsys.readouterr().err
     with pytest.raises(SystemExit): main(['run'])                 # argparse: the config is required
 
 
