@@ -146,7 +146,9 @@ def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='a
     return rows
 
 # %% ../nbs/10_results.ipynb #aade6de1
-def ablation_rows(runs:list[dict], prefix:str='nanotwice_sencebgan_ablation', baseline:str='corrected') -> list[dict]:
+def ablation_rows(runs:list[dict], prefix:str='nanotwice_sencebgan_ablation', baseline:str='corrected',
+                  also:tuple=('energy',), # other score variants whose AUROC gets a column (stage 1's energy: the defects of stage 1 show there)
+                 ) -> list[dict]:
     "One row per variant of the ablation runs `prefix-<variant>[-quick]`: the switches it changes and its metrics."
     rs = [r for r in runs if r['run'].startswith(prefix + '-')]
     variant = lambda r: r['run'][len(prefix) + 1:].removesuffix('-quick')
@@ -160,7 +162,8 @@ def ablation_rows(runs:list[dict], prefix:str='nanotwice_sencebgan_ablation', ba
         rows.append({'variant': name, 'switches': changed, 'protocol': g[0]['protocol'], 'seeds': len(g),
                      'AUROC': fmt(mean_std([r['auroc'] for r in g])), 'AUPRC': fmt(mean_std([r['auprc'] for r in g])),
                      'threshold': f"val q{threshold_quantile(g[0])}",
-                     'F1 (val threshold)': fmt(mean_std([r['f1'] for r in g]))})
+                     'F1 (val threshold)': fmt(mean_std([r['f1'] for r in g]))}
+                    | {f'AUROC ({v})': fmt(mean_std([_get(r, 'scores', v, 'auroc') for r in g])) for v in also})
     return rows
 
 # %% ../nbs/10_results.ipynb #ebd9f9c8
