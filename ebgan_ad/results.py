@@ -153,12 +153,14 @@ def ablation_rows(runs:list[dict], prefix:str='nanotwice_sencebgan_ablation', ba
     rs = [r for r in runs if r['run'].startswith(prefix + '-')]
     variant = lambda r: r['run'][len(prefix) + 1:].removesuffix('-quick')
     groups = _group(rs, variant)
-    base = (groups.get(baseline) or [dict(config={})])[0]['config'].get('model_config', {})
+    base = (groups.get(baseline) or [dict(config={})])[0]['config']
+    def switches(cfg:dict) -> list[str]:   # settings of model_config and data that differ from the baseline's
+        return [f"{k}={v}" for section in ('model_config', 'data') for k, v in sorted((cfg.get(section) or {}).items())
+                if k in (base.get(section) or {}) and v != base[section][k]]
     rows = []
     for name in sorted(groups, key=lambda v: (v != baseline, v == 'original', v)):
         g = groups[name]
-        mc = g[0]['config'].get('model_config', {})
-        changed = ', '.join(f"{k}={mc[k]}" for k in sorted(mc) if k in base and mc[k] != base[k]) or '–'
+        changed = ', '.join(switches(g[0]['config'])) or '–'
         rows.append({'variant': name, 'switches': changed, 'protocol': g[0]['protocol'], 'seeds': len(g),
                      'AUROC': fmt(mean_std([r['auroc'] for r in g])), 'AUPRC': fmt(mean_std([r['auprc'] for r in g])),
                      'threshold': f"val q{threshold_quantile(g[0])}",
