@@ -71,7 +71,7 @@ def main(argv=None):
 
     evaluate('run', 'as trained by the run')
     for _ in range(a.blocks): train_more('enc_r'); evaluate('A', 'E_R trained on')
-    for i in range(a.blocks):
+    for _ in range(a.blocks):
         train_more('enc_g'); evaluate('B', 'E_G trained on; E_R stale (fit to older codes)')
     for _ in range(a.blocks): train_more('enc_r'); evaluate('B', 'E_R trained on the new codes')
 
