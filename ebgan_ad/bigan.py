@@ -70,7 +70,6 @@ class BiganConfig(ConfigDict):
         if not 0 <= self.ema_decay < 1: raise ValueError(f"BiganConfig.ema_decay must be in [0, 1), got {self.ema_decay}")
         self.betas = tuple(self.betas)
 
-
 # %% ../nbs/03_bigan.ipynb #6459ff6a
 class Bigan(nn.Module):
     "The BiGAN's generator G, encoder E and pair discriminator D, and the EMA of each."

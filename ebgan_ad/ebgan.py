@@ -61,7 +61,6 @@ class SencebganConfig(ConfigDict):
             if getattr(self, name) < 1: raise ValueError(f"SencebganConfig.{name} must be >= 1, got {getattr(self, name)}")
         self.betas = tuple(self.betas)
 
-
 # %% ../nbs/04_ebgan.ipynb #8c007a14
 class Sencebgan(nn.Module):
     "SENCEBGAN's four networks, and the EMA of each."

@@ -120,11 +120,12 @@ def variant_rows(runs:list[dict], dataset:str='nanotwice', digits:int=3) -> list
     rows = []
     for name, rs in sorted(_group([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items()):
         for variant in rs[0].get('scores', {}):
-            col = lambda *path: fmt(mean_std([_get(r, 'scores', variant, *(p(r) if callable(p) else p for p in path)) for r in rs]), digits)
+            col = lambda *path: fmt(mean_std([_get(r, 'scores', variant, *path) for r in rs]), digits)
+            f1 = fmt(mean_std([_get(r, 'scores', variant, threshold_key(threshold_quantile(r)), 'f1') for r in rs]), digits)  # each run's own threshold
             rows.append({'run': name, 'protocol': rs[0]['protocol'], 'seeds': len(rs),
                          'score': variant + (' (headline)' if variant == rs[0]['score'] else ''),
                          'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': f"val q{threshold_quantile(rs[0])}",
-                         'F1 (val threshold)': col(lambda r: threshold_key(threshold_quantile(r)), 'f1')})
+                         'F1 (val threshold)': f1})
     return rows
 
 # %% ../nbs/10_results.ipynb #138a7831

@@ -97,7 +97,6 @@ class EMA:
         self.decay, self.warmup, self.updates = state['decay'], state.get('warmup', False), state.get('updates', 0)
         self.module.load_state_dict(state['module'])
 
-
 # %% ../nbs/02a_training.ipynb #a0378705
 class NonFiniteLossError(ValueError):
     "A loss became NaN or infinite; `.stage`, `.step` and `.losses` say where."
