@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument('--device', default=None, help="override the config's device: auto, cpu, cuda, cuda:1, ...")
     run.add_argument('--runs-dir', type=Path, default=Path('runs'), help='where run folders go (default runs/)')
     run.add_argument('--variant', action='append', default=None, help='only this sweep variant (repeatable)')
+    run.add_argument('--skip-done', action='store_true', help='leave runs that already finished (their folder has environment.json) as they are')
     exp = sub.add_parser('experiment', help='SENCEBGAN on the bundled NanoTWICE: thesis protocol on a GPU, quick on a CPU')
     mode = exp.add_mutually_exclusive_group()
     mode.add_argument('--quick', dest='quick', action='store_true', default=None, help='force the quick protocol')
@@ -41,7 +42,8 @@ def main(argv:list[str]|None=None) -> int:
             for d in args.run_dirs: print(f"{d} -> {collect_run(d, args.results_dir)}")
             return 0
         if args.command == 'run':
-            folders = run_experiment(args.config, args.seeds, args.quick, args.runs_dir, args.device, variants=args.variant)
+            folders = run_experiment(args.config, args.seeds, args.quick, args.runs_dir, args.device, variants=args.variant,
+                                     skip_done=args.skip_done)
         else:
             import torch
             quick = (not torch.cuda.is_available()) if args.quick is None else args.quick

@@ -31,7 +31,7 @@ __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RUN_F
            'load_data', 'FittedModel', 'fit_model', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics',
            'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses', 'plot_heatmaps', 'plt_subplots',
            'save_figure', 'headline_curves', 'run_name', 'run_folder', 'write_run_record', 'collect_run',
-           'experiment_notebook', 'notebook_parameters', 'run_parameters', 'run_experiment', 'RunError',
+           'experiment_notebook', 'notebook_parameters', 'run_parameters', 'finished_run', 'run_experiment', 'RunError',
            'summarise_runs']
 
 # %% ../nbs/09_experiments.ipynb #a8bc1c5c
@@ -469,6 +469,10 @@ def run_parameters(cfg:ExperimentConfig, seed:int, quick:bool, run_dir:Path, nam
     if d['data_root'] is not None: d['data_root'] = str(Path(d['data_root']).resolve())
     return jsonable(d)
 
+def finished_run(run_dir:str|Path) -> bool:
+    "Whether `run_dir` holds a finished run (`write_run_record` writes environment.json last)."
+    return (Path(run_dir)/'environment.json').is_file() and (Path(run_dir)/'metrics.json').is_file()
+
 def run_experiment(config_path:str|Path,
                    seeds:int=1,              # runs seed, seed+1, ..., seed+seeds-1
                    quick:bool=False,         # the quick protocol
@@ -476,6 +480,7 @@ def run_experiment(config_path:str|Path,
                    device:str|None=None,     # overrides the config's device
                    log_output:bool=True,     # echo the notebook's output while it runs
                    variants:list[str]|None=None, # only these sweep variants
+                   skip_done:bool=False,     # leave finished runs (`finished_run`) as they are instead of running them again
                   ) -> list[Path]:
     "Execute the experiment notebook for every (variant, seed) of a config; the run folders."
     import papermill as pm
@@ -495,6 +500,9 @@ def run_experiment(config_path:str|Path,
         name = run_name(config_path, variant, quick)
         for seed in range(cfg.seed, cfg.seed + seeds):
             out = run_folder(runs_dir, name, seed); out.mkdir(parents=True, exist_ok=True)
+            if skip_done and finished_run(out):
+                print(f"== {name} seed {seed}: already finished in {out}, skipped", flush=True)
+                folders.append(out); continue
             print(f"== {name} seed {seed} -> {out}", flush=True)
             t0 = time.perf_counter()
             try:
