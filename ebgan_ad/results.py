@@ -15,9 +15,10 @@ from .experiments import repo_root, save_figure, plt_subplots
 from .metrics import threshold_key
 
 # %% auto #0
-__all__ = ['THESIS_TABLE_5_7', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table', 'threshold_quantile',
-           'headline_rows', 'thesis_rows', 'variant_rows', 'mnist_rows', 'ablation_rows', 'plot_curves_across_runs',
-           'plot_histograms_across_runs', 'results_index']
+__all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
+           'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'variant_rows', 'mnist_rows',
+           'ablation_variant', 'ablation_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs',
+           'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
 def load_runs(root:str|Path) -> list[dict]:
@@ -87,6 +88,10 @@ def threshold_quantile(r:dict) -> float:
     if q is None: raise ValueError(f"run {r['run']} ({r['path']}): config.yaml with threshold_quantile is missing")
     return q
 
+def threshold_label(r:dict) -> str:
+    "How a run's headline threshold was set, for the tables: 'val q0.95'."
+    return f"val q{threshold_quantile(r)}"
+
 def headline_rows(runs:list[dict], digits:int=3) -> list[dict]:
     "One row per run name: headline metrics as mean ± std over its seeds."
     rows = []
@@ -95,7 +100,7 @@ def headline_rows(runs:list[dict], digits:int=3) -> list[dict]:
         col = lambda *path: fmt(mean_std([_get(r, *path) for r in rs]), digits)
         wall = mean_std([sum(v for k, v in (_get(r, 'environment', 'wall_time_s') or {}).items() if not k.startswith('train_')) / 60 for r in rs])
         rows.append({'run': name, 'model': r0['model'], 'dataset': r0['dataset'], 'protocol': r0['protocol'], 'seeds': len(rs),
-                     'score': r0['score'], 'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': f"val q{threshold_quantile(r0)}",
+                     'score': r0['score'], 'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': threshold_label(r0),
                      'F1 (val threshold)': col('f1'),
                      'oracle F1 (test)': col('scores', r0['score'], 'oracle', 'f1'),
                      'pixel AUROC': col('pixel', 'pixel_auroc'), 'PRO (FPR≤0.3)': col('pixel', 'pro'),
@@ -124,7 +129,7 @@ def variant_rows(runs:list[dict], dataset:str='nanotwice', digits:int=3) -> list
             f1 = fmt(mean_std([_get(r, 'scores', variant, threshold_key(threshold_quantile(r)), 'f1') for r in rs]), digits)  # each run's own threshold
             rows.append({'run': name, 'protocol': rs[0]['protocol'], 'seeds': len(rs),
                          'score': variant + (' (headline)' if variant == rs[0]['score'] else ''),
-                         'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': f"val q{threshold_quantile(rs[0])}",
+                         'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': threshold_label(rs[0]),
                          'F1 (val threshold)': f1})
     return rows
 
@@ -147,13 +152,17 @@ def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='a
     return rows
 
 # %% ../nbs/10_results.ipynb #aade6de1
-def ablation_rows(runs:list[dict], prefix:str='nanotwice_sencebgan_ablation', baseline:str='corrected',
+ABLATION = 'nanotwice_sencebgan_ablation'
+
+def ablation_variant(r:dict, prefix:str=ABLATION) -> str|None:
+    "The variant of an ablation run named `prefix-<variant>[-quick]`; None for any other run."
+    return r['run'][len(prefix) + 1:].removesuffix('-quick') if r['run'].startswith(prefix + '-') else None
+
+def ablation_rows(runs:list[dict], prefix:str=ABLATION, baseline:str='corrected',
                   also:tuple=('energy',), # other score variants whose AUROC gets a column (stage 1's energy: the defects of stage 1 show there)
                  ) -> list[dict]:
     "One row per variant of the ablation runs `prefix-<variant>[-quick]`: the switches it changes and its metrics."
-    rs = [r for r in runs if r['run'].startswith(prefix + '-')]
-    variant = lambda r: r['run'][len(prefix) + 1:].removesuffix('-quick')
-    groups = _group(rs, variant)
+    groups = _group([r for r in runs if ablation_variant(r, prefix)], lambda r: ablation_variant(r, prefix))
     base = (groups.get(baseline) or [dict(config={})])[0]['config']
     def switches(cfg:dict) -> list[str]:   # settings of model_config and data that differ from the baseline's
         return [f"{k}={v}" for section in ('model_config', 'data') for k, v in sorted((cfg.get(section) or {}).items())
@@ -164,7 +173,7 @@ def ablation_rows(runs:list[dict], prefix:str='nanotwice_sencebgan_ablation', ba
         changed = ', '.join(switches(g[0]['config'])) or '–'
         rows.append({'variant': name, 'switches': changed, 'protocol': g[0]['protocol'], 'seeds': len(g),
                      'AUROC': fmt(mean_std([r['auroc'] for r in g])), 'AUPRC': fmt(mean_std([r['auprc'] for r in g])),
-                     'threshold': f"val q{threshold_quantile(g[0])}",
+                     'threshold': threshold_label(g[0]),
                      'F1 (val threshold)': fmt(mean_std([r['f1'] for r in g]))}
                     | {f'AUROC ({v})': fmt(mean_std([_get(r, 'scores', v, 'auroc') for r in g])) for v in also})
     return rows
