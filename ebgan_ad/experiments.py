@@ -22,7 +22,7 @@ from .bigan import BiganConfig, fit_bigan, bigan_scores
 from .detector import Detector
 from .scores import HEADLINE_SCORE, forward_passes
 from .metrics import evaluate, roc_curve_data, pr_curve_data, pixel_auroc, pro_score, jsonable, threshold_key
-from .training import ConfigDict, atomic_write_json, atomic_write_text, atomic_save, resolve_device, LossHistory
+from .training import ConfigDict, atomic_write_json, atomic_write_text, atomic_save, _atomic_write, resolve_device, LossHistory
 
 # %% auto #0
 __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RUN_FILES', 'NOTEBOOK', 'NOTEBOOK_PARAMETERS',
@@ -30,9 +30,9 @@ __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RUN_F
            'ResolvedExperiment', 'resolve', 'repo_root', 'git_state', 'device_name', 'environment_record', 'StageTimer',
            'load_data', 'FittedModel', 'fit_model', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics',
            'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses', 'plot_heatmaps', 'plt_subplots',
-           'save_figure', 'headline_curves', 'run_name', 'run_folder', 'write_run_record', 'collect_run',
-           'experiment_notebook', 'notebook_parameters', 'run_parameters', 'finished_run', 'run_experiment', 'RunError',
-           'summarise_runs']
+           'save_figure', 'headline_curves', 'run_name', 'run_folder', 'write_run_record', 'finished_run',
+           'compact_png', 'collect_run', 'experiment_notebook', 'notebook_parameters', 'run_parameters',
+           'run_experiment', 'RunError', 'summarise_runs']
 
 # %% ../nbs/09_experiments.ipynb #a8bc1c5c
 MODELS = ('sencebgan', 'ebgan', 'bigan')
@@ -433,17 +433,29 @@ def write_run_record(run_dir:str|Path, r:ResolvedExperiment, fitted:FittedModel,
     return env
 
 # %% ../nbs/09_experiments.ipynb #ec639dbf
+def finished_run(run_dir:str|Path) -> bool:
+    "Whether `run_dir` holds a finished run (`write_run_record` writes environment.json last)."
+    return (Path(run_dir)/'environment.json').is_file() and (Path(run_dir)/'metrics.json').is_file()
+
+def compact_png(src:str|Path, dest:str|Path, colours:int=256):
+    "Write the image `src` to `dest` (atomically) as a PNG with a palette of at most `colours` colours."
+    from PIL import Image
+    with Image.open(src) as im: palette = im.convert('RGB').quantize(colours)
+    _atomic_write(dest, lambda f: palette.save(f, format='PNG', optimize=True))
+
 def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_bytes:int=1_000_000) -> Path:
-    "Copy a run's records, settings and figures (not its model file) to `results_dir/<run name>/<seed>/`."
+    "Copy a finished run's records, settings and figures (not its model file) to `results_dir/<run name>/<seed>/`."
     import shutil
     run_dir = Path(run_dir)
-    if not (run_dir/'metrics.json').is_file(): raise FileNotFoundError(f"{run_dir} is not a finished run: it has no metrics.json")
+    if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
     dest = Path(results_dir)/run_dir.parent.name/run_dir.name
     dest.mkdir(parents=True, exist_ok=True)
-    for f in sorted(run_dir.iterdir()):
-        small_notebook = f.name == 'train_eval.ipynb' and f.stat().st_size <= max_notebook_bytes
-        if f.is_file() and (f.suffix in ('.json', '.yaml', '.png') or small_notebook): shutil.copy2(f, dest/f.name)
+    for f in sorted(p for p in run_dir.iterdir() if p.is_file()):
+        if f.suffix == '.png': compact_png(f, dest/f.name)
+        elif f.suffix in ('.json', '.yaml') or (f.name == 'train_eval.ipynb' and f.stat().st_size <= max_notebook_bytes):
+            shutil.copy2(f, dest/f.name)
     return dest
+
 
 # %% ../nbs/09_experiments.ipynb #c7e3e5b6
 NOTEBOOK = Path('nbs')/'experiments'/'train_eval.ipynb'
@@ -468,10 +480,6 @@ def run_parameters(cfg:ExperimentConfig, seed:int, quick:bool, run_dir:Path, nam
     d = cfg.to_dict() | dict(seed=seed, sweep=None, quick=quick, run_dir=str(Path(run_dir).resolve()), run_name=name)
     if d['data_root'] is not None: d['data_root'] = str(Path(d['data_root']).resolve())
     return jsonable(d)
-
-def finished_run(run_dir:str|Path) -> bool:
-    "Whether `run_dir` holds a finished run (`write_run_record` writes environment.json last)."
-    return (Path(run_dir)/'environment.json').is_file() and (Path(run_dir)/'metrics.json').is_file()
 
 def run_experiment(config_path:str|Path,
                    seeds:int=1,              # runs seed, seed+1, ..., seed+seeds-1

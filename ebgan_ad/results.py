@@ -16,8 +16,8 @@ from .metrics import threshold_key
 
 # %% auto #0
 __all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
-           'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'variant_rows', 'mnist_rows',
-           'ablation_variant', 'ablation_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs',
+           'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'variant_rows', 'score_metric',
+           'mnist_rows', 'ablation_variant', 'ablation_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs',
            'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
@@ -134,22 +134,21 @@ def variant_rows(runs:list[dict], dataset:str='nanotwice', digits:int=3) -> list
     return rows
 
 # %% ../nbs/10_results.ipynb #138a7831
-def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='auroc') -> list[dict]:
-    "Rows class 0..9 (those with runs), one column per model and budget: `metric` mean ± std over seeds."
+def score_metric(r:dict, score:str, metric:str='auroc') -> float|None:
+    "`metric` of one of a run's score variants (the headline's is also at the top of metrics.json); None if the run lacks it."
+    return r.get(metric) if score == r['score'] else _get(r, 'scores', score, metric)
+
+def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='auroc',
+               scores:list[str]|None=None, # score variants, one column each; None: each run's headline score
+              ) -> list[dict]:
+    "Rows class 0..9 (those with runs) and their mean; one column per model, score and budget: `metric` mean ± std over seeds."
     rs = [r for r in runs if r['dataset'] == dataset and r.get('one_class_protocol') == protocol]
-    columns = sorted({(r['model'], r['protocol']) for r in rs})
-    rows = []
-    for cls, group in sorted(_group(rs, lambda r: r['cls']).items()):
-        row = dict(cls=cls)
-        for model, budget in columns:
-            row[f"{model} ({budget})"] = fmt(mean_std([r[metric] for r in group if (r['model'], r['protocol']) == (model, budget)]))
-        rows.append(row)
-    if rows:
-        mean = dict(cls='mean')
-        for model, budget in columns:
-            mean[f"{model} ({budget})"] = fmt(mean_std([r[metric] for r in rs if (r['model'], r['protocol']) == (model, budget)]))
-        rows.append(mean)
-    return rows
+    columns = sorted({(r['model'], s, r['protocol']) for r in rs for s in (scores or [r['score']]) if score_metric(r, s, metric) is not None})
+    def cells(group:list[dict]) -> dict:
+        return {f"{model} {s} ({budget})": fmt(mean_std([score_metric(r, s, metric) for r in group if (r['model'], r['protocol']) == (model, budget)]))
+                for model, s, budget in columns}
+    if not columns: return []
+    return [dict(cls=cls, **cells(group)) for cls, group in sorted(_group(rs, lambda r: r['cls']).items())] + [dict(cls='mean', **cells(rs))]
 
 # %% ../nbs/10_results.ipynb #aade6de1
 ABLATION = 'nanotwice_sencebgan_ablation'
