@@ -31,8 +31,8 @@ __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RUN_F
            'load_data', 'FittedModel', 'fit_model', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics',
            'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses', 'plot_heatmaps', 'plt_subplots',
            'save_figure', 'headline_curves', 'run_name', 'run_folder', 'write_run_record', 'finished_run',
-           'compact_png', 'collect_run', 'experiment_notebook', 'notebook_parameters', 'run_parameters',
-           'run_experiment', 'RunError', 'summarise_runs']
+           'compact_png', 'notebook_without_images', 'collect_run', 'experiment_notebook', 'notebook_parameters',
+           'run_parameters', 'run_experiment', 'RunError', 'summarise_runs']
 
 # %% ../nbs/09_experiments.ipynb #a8bc1c5c
 MODELS = ('sencebgan', 'ebgan', 'bigan')
@@ -443,8 +443,15 @@ def compact_png(src:str|Path, dest:str|Path, colours:int=256):
     with Image.open(src) as im: palette = im.convert('RGB').quantize(colours)
     _atomic_write(dest, lambda f: palette.save(f, format='PNG', optimize=True))
 
+def notebook_without_images(src:str|Path, dest:str|Path):
+    "Write the notebook `src` to `dest` (atomically) without its PNG outputs: a run saves every figure it shows as a file beside it."
+    nb = json.loads(Path(src).read_text())
+    for cell in nb['cells']:
+        for output in cell.get('outputs', []): output.get('data', {}).pop('image/png', None)
+    atomic_write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', dest)
+
 def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_bytes:int=1_000_000) -> Path:
-    "Copy a finished run's records, settings and figures (not its model file) to `results_dir/<run name>/<seed>/`."
+    "Copy a finished run's records, settings, figures and notebook (not its model file) to `results_dir/<run name>/<seed>/`."
     import shutil
     run_dir = Path(run_dir)
     if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
@@ -452,8 +459,10 @@ def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_b
     dest.mkdir(parents=True, exist_ok=True)
     for f in sorted(p for p in run_dir.iterdir() if p.is_file()):
         if f.suffix == '.png': compact_png(f, dest/f.name)
-        elif f.suffix in ('.json', '.yaml') or (f.name == 'train_eval.ipynb' and f.stat().st_size <= max_notebook_bytes):
-            shutil.copy2(f, dest/f.name)
+        elif f.suffix in ('.json', '.yaml'): shutil.copy2(f, dest/f.name)
+        elif f.name == 'train_eval.ipynb':
+            notebook_without_images(f, dest/f.name)
+            if (dest/f.name).stat().st_size > max_notebook_bytes: (dest/f.name).unlink()
     return dest
 
 

@@ -17,8 +17,8 @@ from .metrics import threshold_key
 # %% auto #0
 __all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
            'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'variant_rows', 'score_metric',
-           'mnist_rows', 'ablation_variant', 'ablation_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs',
-           'results_index']
+           'mnist_rows', 'mnist_variant_rows', 'ablation_variant', 'ablation_rows', 'plot_curves_across_runs',
+           'plot_histograms_across_runs', 'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
 def load_runs(root:str|Path) -> list[dict]:
@@ -143,12 +143,29 @@ def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='a
               ) -> list[dict]:
     "Rows class 0..9 (those with runs) and their mean; one column per model, score and budget: `metric` mean ± std over seeds."
     rs = [r for r in runs if r['dataset'] == dataset and r.get('one_class_protocol') == protocol]
-    columns = sorted({(r['model'], s, r['protocol']) for r in rs for s in (scores or [r['score']]) if score_metric(r, s, metric) is not None})
+    columns = sorted({(r['model'], s, r['protocol']) for r in rs for s in (scores or [r['score']]) if score_metric(r, s, metric) is not None},
+                     key=lambda c: (c[0], c[2], scores.index(c[1]) if scores else 0))   # model, budget, then the order of `scores`
     def cells(group:list[dict]) -> dict:
         return {f"{model} {s} ({budget})": fmt(mean_std([score_metric(r, s, metric) for r in group if (r['model'], r['protocol']) == (model, budget)]))
                 for model, s, budget in columns}
     if not columns: return []
     return [dict(cls=cls, **cells(group)) for cls, group in sorted(_group(rs, lambda r: r['cls']).items())] + [dict(cls='mean', **cells(rs))]
+
+# %% ../nbs/10_results.ipynb #5abafbc7
+def mnist_variant_rows(runs:list[dict], dataset:str='mnist', metric:str='auroc') -> list[dict]:
+    "One row per model, budget and score variant; one column per one-class protocol: `metric` mean ± std over its classes and seeds."
+    rs = [r for r in runs if r['dataset'] == dataset and r.get('one_class_protocol')]
+    protocols = sorted({r['one_class_protocol'] for r in rs})
+    rows = []
+    for (model, budget), group in sorted(_group(rs, lambda r: (r['model'], r['protocol'])).items()):
+        headline = group[0]['score']
+        for s in group[0].get('scores') or [headline]:
+            row = dict(model=model, budget=budget, score=s + (' (headline)' if s == headline else ''))
+            for p in protocols:
+                stats = mean_std([score_metric(r, s, metric) for r in group if r['one_class_protocol'] == p])
+                row[f"{p}: {metric.upper()}"] = fmt(stats); row[f"{p}: runs"] = stats[2]
+            rows.append(row)
+    return rows
 
 # %% ../nbs/10_results.ipynb #aade6de1
 ABLATION = 'nanotwice_sencebgan_ablation'
