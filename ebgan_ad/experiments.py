@@ -443,26 +443,25 @@ def compact_png(src:str|Path, dest:str|Path, colours:int=256):
     with Image.open(src) as im: palette = im.convert('RGB').quantize(colours)
     _atomic_write(dest, lambda f: palette.save(f, format='PNG', optimize=True))
 
-def notebook_without_images(src:str|Path, dest:str|Path):
-    "Write the notebook `src` to `dest` (atomically) without its PNG outputs: a run saves every figure it shows as a file beside it."
+def notebook_without_images(src:str|Path) -> str:
+    "The notebook `src` as JSON text without its PNG outputs: a run saves every figure it shows as a file beside it."
     nb = json.loads(Path(src).read_text())
     for cell in nb['cells']:
         for output in cell.get('outputs', []): output.get('data', {}).pop('image/png', None)
-    atomic_write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', dest)
+    return json.dumps(nb, indent=1, ensure_ascii=False) + '\n'
 
 def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_bytes:int=1_000_000) -> Path:
     "Copy a finished run's records, settings, figures and notebook (not its model file) to `results_dir/<run name>/<seed>/`."
-    import shutil
     run_dir = Path(run_dir)
     if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
     dest = Path(results_dir)/run_dir.parent.name/run_dir.name
     dest.mkdir(parents=True, exist_ok=True)
     for f in sorted(p for p in run_dir.iterdir() if p.is_file()):
         if f.suffix == '.png': compact_png(f, dest/f.name)
-        elif f.suffix in ('.json', '.yaml'): shutil.copy2(f, dest/f.name)
+        elif f.suffix in ('.json', '.yaml'): _atomic_write(dest/f.name, lambda out: out.write(f.read_bytes()))
         elif f.name == 'train_eval.ipynb':
-            notebook_without_images(f, dest/f.name)
-            if (dest/f.name).stat().st_size > max_notebook_bytes: (dest/f.name).unlink()
+            text = notebook_without_images(f)
+            if len(text.encode('utf-8')) <= max_notebook_bytes: atomic_write_text(text, dest/f.name)
     return dest
 
 
