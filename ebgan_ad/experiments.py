@@ -462,6 +462,7 @@ def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_b
         elif f.name == 'train_eval.ipynb':
             text = notebook_without_images(f)
             if len(text.encode('utf-8')) <= max_notebook_bytes: atomic_write_text(text, dest/f.name)
+            else: (dest/f.name).unlink(missing_ok=True)   # nor leave the notebook of an earlier collect of this run
     return dest
 
 
