@@ -4,10 +4,11 @@
 
 # %% ../nbs/09_experiments.ipynb #94153da5
 from __future__ import annotations
-import copy, importlib, inspect, json, os, platform, re, subprocess, time
+import copy, importlib, inspect, json, os, platform, re, shutil, subprocess, time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -31,8 +32,8 @@ __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RUN_F
            'load_data', 'FittedModel', 'fit_model', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics',
            'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses', 'plot_heatmaps', 'plt_subplots',
            'save_figure', 'headline_curves', 'run_name', 'run_folder', 'write_run_record', 'finished_run',
-           'compact_png', 'notebook_without_images', 'collect_run', 'experiment_notebook', 'notebook_parameters',
-           'run_parameters', 'run_experiment', 'RunError', 'summarise_runs']
+           'compact_png', 'notebook_without_images', 'replace_folder', 'collect_run', 'experiment_notebook',
+           'notebook_parameters', 'run_parameters', 'run_experiment', 'RunError', 'summarise_runs']
 
 # %% ../nbs/09_experiments.ipynb #a8bc1c5c
 MODELS = ('sencebgan', 'ebgan', 'bigan')
@@ -450,20 +451,31 @@ def notebook_without_images(src:str|Path) -> str:
         for output in cell.get('outputs', []): output.get('data', {}).pop('image/png', None)
     return json.dumps(nb, indent=1, ensure_ascii=False) + '\n'
 
+def replace_folder(dest:str|Path, build:Callable[[Path], None]) -> Path:
+    "Fill a new folder with `build(folder)`, then put it in place of `dest`, whose earlier files all go: `dest` is never half-written."
+    dest = Path(dest)
+    new, old = dest.with_name(f'.{dest.name}.new'), dest.with_name(f'.{dest.name}.old')
+    for p in (new, old): shutil.rmtree(p, ignore_errors=True)   # left by a process that was killed
+    new.mkdir(parents=True)
+    try: build(new)
+    except BaseException: shutil.rmtree(new); raise
+    if dest.exists(): dest.rename(old)
+    new.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+    return dest
+
 def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_bytes:int=1_000_000) -> Path:
     "Copy a finished run's records, settings, figures and notebook (not its model file) to `results_dir/<run name>/<seed>/`."
     run_dir = Path(run_dir)
     if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
-    dest = Path(results_dir)/run_dir.parent.name/run_dir.name
-    dest.mkdir(parents=True, exist_ok=True)
-    for f in sorted(p for p in run_dir.iterdir() if p.is_file()):
-        if f.suffix == '.png': compact_png(f, dest/f.name)
-        elif f.suffix in ('.json', '.yaml'): _atomic_write(dest/f.name, lambda out: out.write(f.read_bytes()))
-        elif f.name == 'train_eval.ipynb':
-            text = notebook_without_images(f)
-            if len(text.encode('utf-8')) <= max_notebook_bytes: atomic_write_text(text, dest/f.name)
-            else: (dest/f.name).unlink(missing_ok=True)   # nor leave the notebook of an earlier collect of this run
-    return dest
+    def build(dest:Path):
+        for f in sorted(p for p in run_dir.iterdir() if p.is_file()):
+            if f.suffix == '.png': compact_png(f, dest/f.name)
+            elif f.suffix in ('.json', '.yaml'): (dest/f.name).write_bytes(f.read_bytes())
+            elif f.name == 'train_eval.ipynb':
+                text = notebook_without_images(f)
+                if len(text.encode('utf-8')) <= max_notebook_bytes: (dest/f.name).write_text(text, encoding='utf-8')
+    return replace_folder(Path(results_dir)/run_dir.parent.name/run_dir.name, build)
 
 
 # %% ../nbs/09_experiments.ipynb #c7e3e5b6

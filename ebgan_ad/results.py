@@ -25,6 +25,7 @@ def load_runs(root:str|Path) -> list[dict]:
     "Every run below `root` (folders holding a metrics.json), as the metrics dict plus `run`, `path`, `environment`, `config`."
     runs = []
     for m in sorted(Path(root).glob('**/metrics.json')):
+        if any(part.startswith('.') for part in m.relative_to(root).parts): continue   # a collect in progress (`replace_folder`)
         d = json.loads(m.read_text())
         folder = m.parent
         read = lambda name, load: load((folder/name).read_text()) if (folder/name).is_file() else {}
