@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv, io, json, math
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import yaml
@@ -17,8 +18,8 @@ from .metrics import threshold_key
 # %% auto #0
 __all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
            'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'variant_rows', 'score_metric',
-           'mnist_rows', 'mnist_variant_rows', 'ablation_variant', 'ablation_rows', 'plot_curves_across_runs',
-           'plot_histograms_across_runs', 'results_index']
+           'class_mean_std', 'mnist_rows', 'mnist_variant_rows', 'ablation_variant', 'ablation_rows',
+           'plot_curves_across_runs', 'plot_histograms_across_runs', 'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
 def load_runs(root:str|Path) -> list[dict]:
@@ -139,22 +140,29 @@ def score_metric(r:dict, score:str, metric:str='auroc') -> float|None:
     "`metric` of one of a run's score variants (the headline's is also at the top of metrics.json); None if the run lacks it."
     return r.get(metric) if score == r['score'] else _get(r, 'scores', score, metric)
 
+def class_mean_std(runs:list[dict], value:Callable[[dict], float|None]) -> tuple[float, float, int]:
+    "(mean, std, n) over classes of each class's mean over its runs: a class counts once, however many seeds it has."
+    means = [mean_std([value(r) for r in group])[0] for group in _group(runs, lambda r: r['cls']).values()]
+    return mean_std([m for m in means if not math.isnan(m)])
+
 def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='auroc',
                scores:list[str]|None=None, # score variants, one column each; None: each run's headline score
               ) -> list[dict]:
-    "Rows class 0..9 (those with runs) and their mean; one column per model, score and budget: `metric` mean ± std over seeds."
+    "Rows class 0..9 (those with runs), `metric` mean ± std over seeds, and the mean ± std over classes; one column per model, score and budget."
     rs = [r for r in runs if r['dataset'] == dataset and r.get('one_class_protocol') == protocol]
     columns = sorted({(r['model'], s, r['protocol']) for r in rs for s in (scores or [r['score']]) if score_metric(r, s, metric) is not None},
                      key=lambda c: (c[0], c[2], scores.index(c[1]) if scores else 0))   # model, budget, then the order of `scores`
-    def cells(group:list[dict]) -> dict:
-        return {f"{model} {s} ({budget})": fmt(mean_std([score_metric(r, s, metric) for r in group if (r['model'], r['protocol']) == (model, budget)]))
+    def cells(group:list[dict], stats:Callable=mean_std) -> dict:
+        return {f"{model} {s} ({budget})": fmt(stats([r for r in group if (r['model'], r['protocol']) == (model, budget)], lambda r: score_metric(r, s, metric)))
                 for model, s, budget in columns}
     if not columns: return []
-    return [dict(cls=cls, **cells(group)) for cls, group in sorted(_group(rs, lambda r: r['cls']).items())] + [dict(cls='mean', **cells(rs))]
+    over_seeds = lambda group, value: mean_std([value(r) for r in group])
+    return ([dict(cls=cls, **cells(group, over_seeds)) for cls, group in sorted(_group(rs, lambda r: r['cls']).items())]
+            + [dict(cls='mean', **cells(rs, class_mean_std))])
 
 # %% ../nbs/10_results.ipynb #5abafbc7
 def mnist_variant_rows(runs:list[dict], dataset:str='mnist', metric:str='auroc') -> list[dict]:
-    "One row per model, budget and score variant; one column per one-class protocol: `metric` mean ± std over its classes and seeds."
+    "One row per model, budget and score variant; one column per one-class protocol: `metric` mean ± std over its classes (`class_mean_std`), and its runs."
     rs = [r for r in runs if r['dataset'] == dataset and r.get('one_class_protocol')]
     protocols = sorted({r['one_class_protocol'] for r in rs})
     rows = []
@@ -163,8 +171,9 @@ def mnist_variant_rows(runs:list[dict], dataset:str='mnist', metric:str='auroc')
         for s in group[0].get('scores') or [headline]:
             row = dict(model=model, budget=budget, score=s + (' (headline)' if s == headline else ''))
             for p in protocols:
-                stats = mean_std([score_metric(r, s, metric) for r in group if r['one_class_protocol'] == p])
-                row[f"{p}: {metric.upper()}"] = fmt(stats); row[f"{p}: runs"] = stats[2]
+                in_protocol = [r for r in group if r['one_class_protocol'] == p]
+                row[f"{p}: {metric.upper()}"] = fmt(class_mean_std(in_protocol, lambda r: score_metric(r, s, metric)))
+                row[f"{p}: runs"] = sum(score_metric(r, s, metric) is not None for r in in_protocol)
             rows.append(row)
     return rows
 
