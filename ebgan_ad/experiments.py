@@ -473,8 +473,8 @@ def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_b
             if f.suffix == '.png': compact_png(f, dest/f.name)
             elif f.suffix in ('.json', '.yaml'): (dest/f.name).write_bytes(f.read_bytes())
             elif f.name == 'train_eval.ipynb':
-                text = notebook_without_images(f)
-                if len(text.encode('utf-8')) <= max_notebook_bytes: (dest/f.name).write_text(text, encoding='utf-8')
+                data = notebook_without_images(f).encode('utf-8')
+                if len(data) <= max_notebook_bytes: (dest/f.name).write_bytes(data)
     return replace_folder(Path(results_dir)/run_dir.parent.name/run_dir.name, build)
 
 
