@@ -152,7 +152,7 @@ def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='a
     rs = [r for r in runs if r['dataset'] == dataset and r.get('one_class_protocol') == protocol]
     columns = sorted({(r['model'], s, r['protocol']) for r in rs for s in (scores or [r['score']]) if score_metric(r, s, metric) is not None},
                      key=lambda c: (c[0], c[2], scores.index(c[1]) if scores else 0))   # model, budget, then the order of `scores`
-    def cells(group:list[dict], stats:Callable=mean_std) -> dict:
+    def cells(group:list[dict], stats:Callable[[list[dict], Callable], tuple]) -> dict:   # stats(runs, value): over seeds or over classes
         return {f"{model} {s} ({budget})": fmt(stats([r for r in group if (r['model'], r['protocol']) == (model, budget)], lambda r: score_metric(r, s, metric)))
                 for model, s, budget in columns}
     if not columns: return []
