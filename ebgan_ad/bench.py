@@ -457,9 +457,10 @@ def markdown_tables(result:dict) -> str:
              f"{' — QUICK run' if result['args'].get('quick') else ''}.",
              f"Peak ({peak['source']}): fp32 {_fmt(peak['fp32'] and peak['fp32'] / 1e12, '.3g')} TFLOP/s, "
              f"bf16 {_fmt(peak['bf16'] and peak['bf16'] / 1e12, '.3g')} TFLOP/s; measured large GEMM: "
-             f"fp32 {_fmt(gemm.get('fp32') and gemm['fp32'] / 1e12, '.3g')}, bf16 {_fmt(gemm.get('bf16') and gemm['bf16'] / 1e12, '.3g')} TFLOP/s.", '',
-             '| stage | batch | variant | precision | it/s | images/s | MFLOP/image | % of peak | % of GEMM | warm-up s |',
-             '|---|---|---|---|---|---|---|---|---|---|']
+             f"fp32 {_fmt(gemm.get('fp32') and gemm['fp32'] / 1e12, '.3g')}, bf16 {_fmt(gemm.get('bf16') and gemm['bf16'] / 1e12, '.3g')} TFLOP/s."]
+    if result['training']:   # none when only scoring was timed (--stages '')
+        lines += ['', '| stage | batch | variant | precision | it/s | images/s | MFLOP/image | % of peak | % of GEMM | warm-up s |',
+                  '|---|---|---|---|---|---|---|---|---|---|']
     for r in result['training']:
         if 'error' in r: lines.append(f"| {r['stage']} | {r['batch_size']} | {r['variant']} | {r['precision']} | error: {r['error'][:80]} ||||||"); continue
         lines.append(f"| {r['stage']} | {r['batch_size']} | {r['variant']} | {r['precision']} | {r['iters_per_s']:.2f} | "
