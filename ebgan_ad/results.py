@@ -18,7 +18,7 @@ from .metrics import threshold_key
 # %% auto #0
 __all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
            'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'variant_rows', 'score_metric',
-           'class_mean_std', 'mnist_rows', 'mnist_variant_rows', 'ablation_variant', 'ablation_rows',
+           'seed_mean_std', 'class_mean_std', 'mnist_rows', 'mnist_variant_rows', 'ablation_variant', 'ablation_rows',
            'plot_curves_across_runs', 'plot_histograms_across_runs', 'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
@@ -140,9 +140,13 @@ def score_metric(r:dict, score:str, metric:str='auroc') -> float|None:
     "`metric` of one of a run's score variants (the headline's is also at the top of metrics.json); None if the run lacks it."
     return r.get(metric) if score == r['score'] else _get(r, 'scores', score, metric)
 
+def seed_mean_std(runs:list[dict], value:Callable[[dict], float|None]) -> tuple[float, float, int]:
+    "(mean, std, n) of `value` over `runs`: the seeds of one class."
+    return mean_std([value(r) for r in runs])
+
 def class_mean_std(runs:list[dict], value:Callable[[dict], float|None]) -> tuple[float, float, int]:
-    "(mean, std, n) over classes of each class's mean over its runs: a class counts once, however many seeds it has."
-    means = [mean_std([value(r) for r in group])[0] for group in _group(runs, lambda r: r['cls']).values()]
+    "(mean, std, n) over classes of each class's `seed_mean_std`: a class counts once, however many seeds it has."
+    means = [seed_mean_std(group, value)[0] for group in _group(runs, lambda r: r['cls']).values()]
     return mean_std([m for m in means if not math.isnan(m)])
 
 def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='auroc',
@@ -156,8 +160,7 @@ def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='a
         return {f"{model} {s} ({budget})": fmt(stats([r for r in group if (r['model'], r['protocol']) == (model, budget)], lambda r: score_metric(r, s, metric)))
                 for model, s, budget in columns}
     if not columns: return []
-    over_seeds = lambda group, value: mean_std([value(r) for r in group])
-    return ([dict(cls=cls, **cells(group, over_seeds)) for cls, group in sorted(_group(rs, lambda r: r['cls']).items())]
+    return ([dict(cls=cls, **cells(group, seed_mean_std)) for cls, group in sorted(_group(rs, lambda r: r['cls']).items())]
             + [dict(cls='mean', **cells(rs, class_mean_std))])
 
 # %% ../nbs/10_results.ipynb #5abafbc7
