@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument('--quick', dest='quick', action='store_true', default=None, help='force the quick protocol')
     mode.add_argument('--full', dest='quick', action='store_false', help='force the full thesis protocol')
     exp.add_argument('--runs-dir', type=Path, default=Path('runs'))
-    col = sub.add_parser('collect', help='copy finished runs (records, settings, figures; no model files) into RESULTS_DIR/<run>/<seed>/')
+    col = sub.add_parser('collect', help='copy finished runs into RESULTS_DIR/<run>/<seed>/: the records of every seed, and the figures, curves and notebook of the lowest; no model files')
     col.add_argument('run_dirs', type=Path, nargs='+', help='run folders, e.g. runs/nanotwice_sencebgan_reduced/652016')
     col.add_argument('--results-dir', type=Path, default=Path('results'))
     sub.add_parser('bench', help='benchmarks (ebgan_ad.bench); arguments go to it', add_help=False)

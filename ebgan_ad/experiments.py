@@ -26,14 +26,15 @@ from .metrics import evaluate, roc_curve_data, pr_curve_data, pixel_auroc, pro_s
 from .training import ConfigDict, atomic_write_json, atomic_write_text, atomic_save, _atomic_write, resolve_device, LossHistory
 
 # %% auto #0
-__all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RUN_FILES', 'NOTEBOOK', 'NOTEBOOK_PARAMETERS',
+__all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RECORD_FILES', 'NOTEBOOK', 'NOTEBOOK_PARAMETERS',
            'ExperimentConfig', 'model_config_class', 'apply_overrides', 'ConfigError', 'load_config', 'config_yaml',
            'ResolvedExperiment', 'resolve', 'repo_root', 'git_state', 'device_name', 'environment_record', 'StageTimer',
            'load_data', 'FittedModel', 'fit_model', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics',
            'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses', 'plot_heatmaps', 'plt_subplots',
            'save_figure', 'headline_curves', 'run_name', 'run_folder', 'write_run_record', 'finished_run',
-           'compact_png', 'notebook_without_images', 'replace_folder', 'collect_run', 'experiment_notebook',
-           'notebook_parameters', 'run_parameters', 'run_experiment', 'RunError', 'summarise_runs']
+           'compact_png', 'compact_json', 'terminal_text', 'notebook_without_images', 'replace_folder', 'collect_run',
+           'experiment_notebook', 'notebook_parameters', 'run_parameters', 'run_experiment', 'RunError',
+           'summarise_runs']
 
 # %% ../nbs/09_experiments.ipynb #a8bc1c5c
 MODELS = ('sencebgan', 'ebgan', 'bigan')
@@ -407,8 +408,6 @@ def headline_curves(val_scores:Tensor, test_scores:Tensor, labels:Tensor, ambigu
                 histogram=dict(edges=edges, **{k: np.histogram(v.double().numpy().clip(lo, hi), edges)[0] for k, v in parts.items()}))
 
 # %% ../nbs/09_experiments.ipynb #51af13b6
-RUN_FILES = ('config.yaml', 'metrics.json', 'curves.json', 'history.json', 'environment.json', 'train_eval.ipynb')
-
 def run_name(config_path:str|Path, variant:str|None=None, quick:bool=False) -> str:
     "The folder name of a run of `config_path`: its stem, then `-variant`, then `-quick`."
     return Path(config_path).stem + (f'-{variant}' if variant else '') + ('-quick' if quick else '')
@@ -434,21 +433,48 @@ def write_run_record(run_dir:str|Path, r:ResolvedExperiment, fitted:FittedModel,
     return env
 
 # %% ../nbs/09_experiments.ipynb #ec639dbf
+RECORD_FILES = ('config.yaml', 'metrics.json', 'environment.json', 'history.json')   # collected for every seed
+
 def finished_run(run_dir:str|Path) -> bool:
     "Whether `run_dir` holds a finished run (`write_run_record` writes environment.json last)."
     return (Path(run_dir)/'environment.json').is_file() and (Path(run_dir)/'metrics.json').is_file()
 
 def compact_png(src:str|Path, dest:str|Path, colours:int=256):
-    "Write the image `src` to `dest` (atomically) as a PNG with a palette of at most `colours` colours."
+    "Write the image `src` to `dest` (atomically) as a PNG with a palette of at most `colours` colours; such a PNG is copied as it is."
     from PIL import Image
-    with Image.open(src) as im: palette = im.convert('RGB').quantize(colours)
+    with Image.open(src) as im:
+        if im.format == 'PNG' and im.mode == 'P' and im.getcolors(colours) is not None:   # already compact
+            return _atomic_write(dest, lambda f: f.write(Path(src).read_bytes()))
+        palette = im.convert('RGB').quantize(colours)
     _atomic_write(dest, lambda f: palette.save(f, format='PNG', optimize=True))
 
+def compact_json(src:str|Path, digits:int=6) -> str:
+    "The JSON file `src` as one line of text, its floats rounded to `digits` significant digits."
+    def rounded(o):
+        if isinstance(o, float): return float(f'{o:.{digits}g}')
+        if isinstance(o, list): return [rounded(v) for v in o]
+        if isinstance(o, dict): return {k: rounded(v) for k, v in o.items()}
+        return o
+    return json.dumps(rounded(json.loads(Path(src).read_text())), separators=(',', ':')) + '\n'
+
+def terminal_text(text:str) -> str:
+    "What a terminal shows of `text`: each line keeps only its part after the last carriage return (a progress bar's last state)."
+    return '\n'.join(([s for s in line.split('\r') if s] or [''])[-1] for line in text.split('\n'))
+
 def notebook_without_images(src:str|Path) -> str:
-    "The notebook `src` as JSON text without its PNG outputs: a run saves every figure it shows as a file beside it."
+    "The notebook `src` as JSON text without its PNG outputs (a run saves every figure it shows as a file beside it), each run of stream outputs merged into the `terminal_text` it shows."
     nb = json.loads(Path(src).read_text())
     for cell in nb['cells']:
-        for output in cell.get('outputs', []): output.get('data', {}).pop('image/png', None)
+        outputs = []
+        for o in cell.get('outputs', []):
+            o.get('data', {}).pop('image/png', None)
+            if o.get('output_type') == 'stream': o['text'] = ''.join(o['text'])
+            if o.get('output_type') == 'stream' and outputs and outputs[-1].get('output_type') == 'stream' and outputs[-1]['name'] == o['name']:
+                outputs[-1]['text'] += o['text']
+            else: outputs.append(o)
+        for o in outputs:
+            if o.get('output_type') == 'stream': o['text'] = terminal_text(o['text'])
+        if 'outputs' in cell: cell['outputs'] = outputs
     return json.dumps(nb, indent=1, ensure_ascii=False) + '\n'
 
 def replace_folder(dest:str|Path, build:Callable[[Path], None]) -> Path:
@@ -465,17 +491,26 @@ def replace_folder(dest:str|Path, build:Callable[[Path], None]) -> Path:
     return dest
 
 def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_bytes:int=1_000_000) -> Path:
-    "Copy a finished run's records, settings, figures and notebook (not its model file) to `results_dir/<run name>/<seed>/`."
+    "Copy a finished run `runs/<run name>/<seed>/` (not its model file) to `results_dir/<run name>/<seed>/`: its records, and for the lowest seed of the run name also its figures, curves and notebook."
     run_dir = Path(run_dir)
     if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
-    def build(dest:Path):
-        for f in sorted(p for p in run_dir.iterdir() if p.is_file()):
-            if f.suffix == '.png': compact_png(f, dest/f.name)
-            elif f.suffix in ('.json', '.yaml'): (dest/f.name).write_bytes(f.read_bytes())
+    if not run_dir.name.isdigit(): raise ValueError(f"{run_dir} is not a run folder <run name>/<seed>/: {run_dir.name!r} is not a seed")
+    dest = Path(results_dir)/run_dir.parent.name
+    seeds = sorted({int(run_dir.name)} | {int(p.name) for p in dest.glob('*') if p.is_dir() and p.name.isdigit()})
+    lowest = int(run_dir.name) == seeds[0]
+    def build(folder:Path):
+        for f in sorted(p for p in run_dir.iterdir() if p.is_file() and (lowest or p.name in RECORD_FILES)):
+            if f.name in ('metrics.json', 'environment.json') or f.suffix == '.yaml': (folder/f.name).write_bytes(f.read_bytes())
+            elif f.suffix == '.json': (folder/f.name).write_text(compact_json(f))
+            elif f.suffix == '.png': compact_png(f, folder/f.name)
             elif f.name == 'train_eval.ipynb':
                 data = notebook_without_images(f).encode('utf-8')
-                if len(data) <= max_notebook_bytes: (dest/f.name).write_bytes(data)
-    return replace_folder(Path(results_dir)/run_dir.parent.name/run_dir.name, build)
+                if len(data) <= max_notebook_bytes: (folder/f.name).write_bytes(data)
+    collected = replace_folder(dest/run_dir.name, build)
+    for seed in seeds[1:]:   # a lower seed may have come later: the others keep their records only
+        for f in (dest/str(seed)).iterdir():
+            if f.name not in RECORD_FILES: f.unlink()
+    return collected
 
 
 # %% ../nbs/09_experiments.ipynb #c7e3e5b6

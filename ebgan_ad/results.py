@@ -251,7 +251,7 @@ def results_index(runs:list[dict], root:Path) -> str:
              'Tables: ' + ', '.join(f"[{p.stem}](tables/{p.name})" for p in sorted((root/'tables').glob('*.md'))), '']
     for r in runs:
         rel = Path(r['path']).resolve().relative_to(Path(root).resolve())
-        figs = ', '.join(f"[{p.stem}]({rel.as_posix()}/{p.name})" for p in sorted(Path(r['path']).glob('*.png')))
+        figs = ', '.join(f"[{p.stem}]({rel.as_posix()}/{p.name})" for p in sorted(Path(r['path']).glob('*.png'))) or 'kept with the first seed'
         lines.append(f"- `{rel.as_posix()}`: {r['model']} on {r['dataset']}, **{r['protocol']}** protocol, seed {r['seed']}, "
-                     f"{r['score']} AUROC {r['auroc']:.3f}; figures: {figs or '–'}")
+                     f"{r['score']} AUROC {r['auroc']:.3f}; figures: {figs}")
     return '\n'.join(lines) + '\n'
