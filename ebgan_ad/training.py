@@ -182,7 +182,7 @@ def log_epoch(history:LossHistory, stage:str, step:int, # last step of the epoch
         check_finite({names[j]: table[i, j]}, stage, step + 1 - len(losses) + i)   # raises, naming stage, step and loss
     means = dict(zip(names, table.mean(0).tolist()))
     history.log(step, **means); history.end_epoch()
-    if bar is not None: bar.set_postfix({k: f'{v:.3g}' for k, v in means.items()})
+    if bar is not None: bar.set_postfix({k: f'{v:.3g}' for k, v in means.items()}, refresh=False)   # shown at the bar's next redraw (TQDM_MININTERVAL)
     return means
 
 # %% ../nbs/02a_training.ipynb #4fb6899b
