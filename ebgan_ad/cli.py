@@ -54,6 +54,9 @@ def main(argv:list[str]|None=None) -> int:
         return 2 if isinstance(e, ConfigError) else 1
     print('\nResults (metrics.json, environment.json, history.json, config.yaml, the executed notebook and the figures):')
     print(summarise_runs(folders))
+    if args.command == 'experiment' and quick:
+        print("\nThe quick protocol is a smoke run of minutes, not the thesis's budget: README.md (section Results) sets these numbers "
+              "beside the committed runs of every protocol and explains them.")
     return 0
 
 def _bench(argv:list[str]) -> int:
