@@ -14,12 +14,13 @@ import yaml
 
 from .experiments import repo_root, save_figure, plt_subplots
 from .metrics import threshold_key
+from .training import LossHistory
 
 # %% auto #0
 __all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
            'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'variant_rows', 'score_metric',
            'seed_mean_std', 'class_mean_std', 'mnist_rows', 'mnist_variant_rows', 'ablation_variant', 'ablation_rows',
-           'plot_curves_across_runs', 'plot_histograms_across_runs', 'results_index']
+           'plot_curves_across_runs', 'plot_histograms_across_runs', 'plot_losses_across_seeds', 'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
 def load_runs(root:str|Path) -> list[dict]:
@@ -241,6 +242,26 @@ def plot_histograms_across_runs(runs:list[dict], dataset:str='nanotwice'):
             ax.stairs(counts / max(counts.sum(), 1) / np.diff(edges), edges, label=part)
         ax.set(xlabel=f"{r['score']} score", ylabel='density', title=f"{name} ({r['protocol']})"); ax.title.set_fontsize(8)
     axes[0, 0].legend(fontsize=6)
+    return fig
+
+def _history(r:dict) -> dict|None:
+    p = Path(r['path'])/'history.json'
+    return json.loads(p.read_text()) if p.is_file() else None
+
+def plot_losses_across_seeds(runs:list[dict], dataset:str='nanotwice'):
+    "Loss curves per stage, one row per run name and one panel per stage, every seed drawn over the others; None without histories."
+    rows = {name: hs for name, rs in sorted(_group([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items())
+            if (hs := [h for r in rs if (h := _history(r))])}
+    if not rows: return None
+    width = max(len(hs[0]) for hs in rows.values())
+    fig, axes = plt_subplots(len(rows), width, figsize=(4.5 * width, 2.8 * len(rows)), squeeze=False)
+    for axs, (name, hs) in zip(axes, rows.items()):
+        for ax in axs[len(hs[0]):]: ax.set_axis_off()
+        for ax, stage in zip(axs, hs[0]):
+            for h in hs: LossHistory.from_dict(h[stage]).plot(ax=ax)
+            legend = {label: handle for handle, label in zip(*ax.get_legend_handles_labels())}   # one entry per loss, not per seed
+            ax.legend(legend.values(), legend.keys(), fontsize=6)
+            ax.set_title(f"{name}: {stage}, {len(hs)} seeds", fontsize=8)
     return fig
 
 # %% ../nbs/10_results.ipynb #423d5458
