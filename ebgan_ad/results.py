@@ -209,14 +209,22 @@ def ablation_rows(runs:list[dict], prefix:str=ABLATION, baseline:str='corrected'
     return rows
 
 # %% ../nbs/10_results.ipynb #ebd9f9c8
-def _curves(r:dict) -> dict|None:
-    p = Path(r['path'])/'curves.json'
+def _record(r:dict, name:str) -> dict|None:
+    "The JSON file `name` of a run's folder (curves.json, history.json); None if the run has none."
+    p = Path(r['path'])/name
     return json.loads(p.read_text()) if p.is_file() else None
+
+def _by_run_name(runs:list[dict], dataset:str) -> dict[str, list[dict]]:
+    "The runs on `dataset` by run name (sorted), each name's seeds in order."
+    return dict(sorted(_group([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items()))
+
+def _first_seed_curves(runs:list[dict], dataset:str) -> dict[str, tuple[dict, dict]]:
+    "Per run name, its first seed and that seed's curves.json; names whose first seed has none are left out."
+    return {name: (rs[0], c) for name, rs in _by_run_name(runs, dataset).items() if (c := _record(rs[0], 'curves.json')) is not None}
 
 def plot_curves_across_runs(runs:list[dict], dataset:str='nanotwice'):
     "ROC and PR curves of the headline score, one line per run name (its first seed); None without curves."
-    firsts = {name: rs[0] for name, rs in sorted(_group([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items())}
-    firsts = {k: (r, c) for k, r in firsts.items() if (c := _curves(r)) is not None}
+    firsts = _first_seed_curves(runs, dataset)
     if not firsts: return None
     fig, (roc, pr) = plt_subplots(1, 2, figsize=(9, 3.6))
     for i, (name, (r, c)) in enumerate(firsts.items()):
@@ -231,8 +239,7 @@ def plot_curves_across_runs(runs:list[dict], dataset:str='nanotwice'):
 
 def plot_histograms_across_runs(runs:list[dict], dataset:str='nanotwice'):
     "Headline-score histograms (validation normals, normal and anomalous test patches), one panel per run name."
-    firsts = {name: rs[0] for name, rs in sorted(_group([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items())}
-    firsts = {k: (r, c) for k, r in firsts.items() if (c := _curves(r)) is not None}
+    firsts = _first_seed_curves(runs, dataset)
     if not firsts: return None
     fig, axes = plt_subplots(1, len(firsts), figsize=(4 * len(firsts), 2.8), squeeze=False)
     for ax, (name, (r, c)) in zip(axes[0], firsts.items()):
@@ -244,14 +251,9 @@ def plot_histograms_across_runs(runs:list[dict], dataset:str='nanotwice'):
     axes[0, 0].legend(fontsize=6)
     return fig
 
-def _history(r:dict) -> dict|None:
-    p = Path(r['path'])/'history.json'
-    return json.loads(p.read_text()) if p.is_file() else None
-
 def plot_losses_across_seeds(runs:list[dict], dataset:str='nanotwice'):
     "Loss curves per stage, one row per run name and one panel per stage, every seed drawn over the others; None without histories."
-    rows = {name: hs for name, rs in sorted(_group([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items())
-            if (hs := [h for r in rs if (h := _history(r))])}
+    rows = {name: hs for name, rs in _by_run_name(runs, dataset).items() if (hs := [h for r in rs if (h := _record(r, 'history.json'))])}
     if not rows: return None
     width = max(len(hs[0]) for hs in rows.values())
     fig, axes = plt_subplots(len(rows), width, figsize=(4.5 * width, 2.8 * len(rows)), squeeze=False)
