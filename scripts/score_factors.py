@@ -87,7 +87,8 @@ def main(argv=None):
     cell = lambda key: fmt(mean_std([q[key] for q in rows]))
     lines = [f"## What the scores respond to: {len(rows)} SENCEBGAN run(s), {rows[0]['protocol']} protocol",
              '', f"Test sample per run: all {rows[0]['anomalous']} anomalous and {rows[0]['normal']} random normal patches; "
-             f"mean ± std over the runs' seeds ({', '.join(str(q['seed']) for q in rows)}). Model range: pixels in [−1, 1]. "
+             f"mean ± std over the runs' seeds ({', '.join(str(q['seed']) for q in rows)}). Pixels as the model sees them "
+             f"(input_norm {r.model_config.input_norm}). "
              f"Wall time {env['wall_time_s'] / 60:.0f} min on {env.get('device_name', 'cpu')}; commit {env['git']['commit'][:7]}.",
              '', 'Runs: ' + ', '.join(f"`{run.parent.name}/{run.name}`" for run in a.runs) + '.',
              '', '| quantity | AUROC | mean, normal test | mean, anomalous test |', '|---|---|---|---|']
