@@ -468,10 +468,10 @@ def notebook_without_images(src:str|Path) -> str:
         outputs = []
         for o in cell.get('outputs', []):
             o.get('data', {}).pop('image/png', None)
-            if o.get('output_type') == 'stream': o['text'] = ''.join(o['text'])
-            if o.get('output_type') == 'stream' and outputs and outputs[-1].get('output_type') == 'stream' and outputs[-1]['name'] == o['name']:
-                outputs[-1]['text'] += o['text']
-            else: outputs.append(o)
+            if o.get('output_type') != 'stream': outputs.append(o); continue
+            last = outputs[-1] if outputs else {}
+            if last.get('output_type') == 'stream' and last['name'] == o['name']: last['text'] += ''.join(o['text'])
+            else: outputs.append(o | dict(text=''.join(o['text'])))
         for o in outputs:
             if o.get('output_type') == 'stream': o['text'] = terminal_text(o['text'])
         if 'outputs' in cell: cell['outputs'] = outputs

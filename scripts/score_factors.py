@@ -28,7 +28,7 @@ from ebgan_ad.detector import Detector
 from ebgan_ad.experiments import load_config, resolve, load_data, environment_record
 from ebgan_ad.metrics import auroc
 from ebgan_ad.results import mean_std, fmt
-from ebgan_ad.scores import forward_passes
+from ebgan_ad.scores import forward_passes, latent_score, energy_score, per_sample_norm
 from ebgan_ad.training import atomic_write_json, atomic_write_text
 from encoder_budget import stratified_sample
 
@@ -42,9 +42,8 @@ def factors(nets, x:torch.Tensor, batch_size:int=4096) -> dict[str, torch.Tensor
     out = {k: [] for k in COLUMNS}
     for b in x.split(batch_size):
         p = forward_passes(nets, b)
-        latent, length = (p.z - p.z_hat).norm(dim=1), p.z.norm(dim=1)
-        for k, v in dict(latent=latent, code_length=length, latent_relative=latent / length.clamp_min(1e-8),
-                         energy=(p.r_x - p.x).flatten(1).norm(dim=1),
+        latent, length = latent_score(p), per_sample_norm(p.z)
+        for k, v in dict(latent=latent, code_length=length, latent_relative=latent / length.clamp_min(1e-8), energy=energy_score(p),
                          brightness=b.flatten(1).mean(1), contrast=b.flatten(1).std(1)).items():
             out[k].append(v)
     return {k: torch.cat(v) for k, v in out.items()}
