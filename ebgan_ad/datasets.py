@@ -23,7 +23,7 @@ from .data import (
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'TORCHVISION_DATASETS', 'SPLIT_BUILDERS', 'one_class_split', 'LabelledImages', 'load_torchvision_dataset',
-           'benchmark_splits', 'folder_splits', 'load_splits']
+           'benchmark_splits', 'folder_splits', 'TestImages', 'folder_test_images', 'load_splits']
 
 # %% ../nbs/00a_datasets.ipynb #1d2978b6
 PROTOCOLS = ('one_anomalous', 'one_normal')
@@ -215,6 +215,11 @@ def _test_masks(root:Path, paths:list[Path], native:list[tuple[int, int]], size:
         masks.append(mask); source[kind] = 'mask'
     return torch.from_numpy(np.stack(masks))[:, None], source
 
+def _resize_shape(resize:int|tuple[int, int]|None) -> tuple[int, int]|None:
+    "`resize` as (H, W): an int means a square."
+    return (resize, resize) if isinstance(resize, int) else (tuple(resize) if resize is not None else None)
+
+
 # %% ../nbs/00a_datasets.ipynb #ff8e942c
 def folder_splits(root:Path, # folder with train/good/, test/<type>/ and optionally ground_truth/<type>/
                   patch_size:int=32,
@@ -231,7 +236,7 @@ def folder_splits(root:Path, # folder with train/good/, test/<type>/ and optiona
     root = Path(root)
     if not root.is_dir(): raise DataError(f"data folder not found: {root}")
     if mode not in ('L', 'RGB'): raise DataError(f"unknown mode {mode!r}: use 'L' or 'RGB'")
-    size = (resize, resize) if isinstance(resize, int) else (tuple(resize) if resize is not None else None)
+    size = _resize_shape(resize)
     train_stride = stride if train_stride is None else train_stride
     min_pixels = min_anomalous_pixels if min_anomalous_pixels is not None else 20 * patch_size**2 // 1024 + 1   # 21 for 32x32
     train_paths = list_images(root/'train'/'good')
@@ -258,6 +263,25 @@ def folder_splits(root:Path, # folder with train/good/, test/<type>/ and optiona
                 test_images=[name(p) for p in test_paths], test_image_anomalous=[p.parent.name != 'good' for p in test_paths])
     return PatchSplits(to_model_range(train, input_norm), to_model_range(val, input_norm), to_model_range(test, input_norm),
                        labels, ambiguous, corners, info)
+
+# %% ../nbs/00a_datasets.ipynb #b7449461
+class TestImages(NamedTuple):
+    "Whole test images, for heatmaps and pixel-level metrics."
+    images: Tensor          # (N, H, W) gray or (N, H, W, 3) RGB, uint8
+    masks: Tensor|None      # (N, H, W) bool pixel masks; None when some defect type has image-level labels only
+    names: list[str]        # '<type>/<stem>'
+    anomalous: Tensor       # (N,) bool: the image holds a defect
+
+def folder_test_images(root:Path, mode:str='L', resize:int|tuple[int, int]|None=None, patch_size:int=32) -> TestImages:
+    "The test images of an MVTec-layout folder with their masks, in `folder_splits`'s order (same `mode` and `resize`)."
+    root = Path(root)
+    paths = [p for folder in _test_folders(root) for p in list_images(folder)]
+    images, native = _stack_images(paths, mode, _resize_shape(resize), root, patch_size)
+    masks, source = _test_masks(root, paths, native, tuple(images.shape[-2:]))
+    return TestImages(images[:, 0] if mode == 'L' else images.permute(0, 2, 3, 1),
+                      None if 'image' in source.values() else masks[:, 0],
+                      [f'{p.parent.name}/{p.stem}' for p in paths], torch.tensor([p.parent.name != 'good' for p in paths]))
+
 
 # %% ../nbs/00a_datasets.ipynb #18438203
 SPLIT_BUILDERS = dict(nanotwice=nanotwice_splits, folder=folder_splits,

@@ -16,8 +16,8 @@ import yaml
 from torch import Tensor
 
 import ebgan_ad
-from .data import PatchSplits, NanoTwice, load_nanotwice, heatmap_from_patch_scores
-from .datasets import SPLIT_BUILDERS, load_splits
+from .data import PatchSplits, load_nanotwice, heatmap_from_patch_scores
+from .datasets import SPLIT_BUILDERS, TestImages, folder_test_images, load_splits
 from .ebgan import SencebganConfig
 from .bigan import BiganConfig, fit_bigan, bigan_scores
 from .detector import Detector
@@ -56,7 +56,7 @@ class ExperimentConfig(ConfigDict):
     threshold_quantiles: list = field(default_factory=lambda: [0.95, 0.99])  # validation quantiles giving thresholds
     threshold_quantile: float = 0.95  # the one whose threshold gives the headline P/R/F1
     ignore_ambiguous: bool = False  # leave test patches with 1-20 anomalous pixels out of the patch metrics
-    heatmap_images: int = 4         # full-image heatmaps drawn (NanoTWICE)
+    heatmap_images: int = 4         # anomalous test images drawn as heatmaps (NanoTWICE, folder)
     quick_overrides: dict = field(default_factory=dict)  # {data: {...}, model_config: {...}} applied by --quick, after QUICK
     sweep: dict|None = None         # {variant name: overrides}: one run per variant (classes, ablations)
     device: str = 'auto'            # 'auto', 'cpu', 'cuda', ...
@@ -226,11 +226,16 @@ class StageTimer:
             sync(); self.seconds[stage] = self.seconds.get(stage, 0.) + time.perf_counter() - t0
 
 # %% ../nbs/09_experiments.ipynb #59e43755
-def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, NanoTwice|None]:
-    "The run's `PatchSplits`, and the NanoTWICE images and masks when the dataset is NanoTWICE."
-    if r.config.dataset != 'nanotwice': return load_splits(r.config.dataset, **r.data_kwargs), None
-    nt = load_nanotwice(r.data_kwargs.get('root'))
-    return load_splits('nanotwice', data=nt, **r.data_kwargs), nt
+def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
+    "The run's `PatchSplits`, and the whole test images with their masks when the dataset tiles images (NanoTWICE, folder)."
+    kw = r.data_kwargs
+    if r.config.dataset == 'nanotwice':
+        nt = load_nanotwice(kw.get('root'))
+        return load_splits('nanotwice', data=nt, **kw), TestImages(nt.anomalous, nt.masks, nt.anomalous_names, torch.ones(len(nt.anomalous), dtype=torch.bool))
+    splits = load_splits(r.config.dataset, **kw)
+    if r.config.dataset != 'folder': return splits, None
+    return splits, folder_test_images(kw['root'], kw.get('mode', 'L'), kw.get('resize'), kw.get('patch_size', 32))
+
 
 # %% ../nbs/09_experiments.ipynb #8421b8ec
 class FittedModel:
@@ -374,14 +379,18 @@ def plot_losses(history:dict[str, LossHistory]):
         h.plot(ax=ax); ax.set_title(stage, fontsize=9); ax.legend(fontsize=6)
     return fig
 
-def plot_heatmaps(images:Tensor, masks:Tensor, heatmaps:Tensor, names:list[str], score:str):
-    "Image, and heatmap with the ground-truth contour, for each of a few full images."
-    n = len(images)
-    fig, axes = plt_subplots(n, 2, figsize=(6, 2.1 * n), squeeze=False)
-    for i in range(n):
-        axes[i, 0].imshow(images[i], cmap='gray'); axes[i, 0].set_title(names[i], fontsize=8)
-        axes[i, 1].imshow(heatmaps[i], cmap='inferno'); axes[i, 1].set_title(f'{score} heatmap, ground truth in cyan', fontsize=8)
-        for ax in axes[i]: ax.contour(masks[i].numpy(), levels=[0.5], colors='cyan', linewidths=0.7); ax.set_axis_off()
+def plot_heatmaps(test_images:TestImages, heatmaps:Tensor, # (n, H, W) of the first n test images
+                  score:str, k:int=4):
+    "Image, and heatmap with the ground-truth contour if there are pixel masks, for the first `k` anomalous test images."
+    shown = test_images.anomalous[:len(heatmaps)].nonzero().flatten()[:k].tolist()
+    fig, axes = plt_subplots(len(shown), 2, figsize=(6, 2.1 * len(shown)), squeeze=False)
+    for row, i in zip(axes, shown):
+        row[0].imshow(test_images.images[i], cmap='gray'); row[0].set_title(test_images.names[i], fontsize=8)
+        row[1].imshow(heatmaps[i], cmap='inferno')
+        row[1].set_title(f'{score} heatmap' + (', ground truth in cyan' if test_images.masks is not None else ''), fontsize=8)
+        for ax in row:
+            if test_images.masks is not None: ax.contour(test_images.masks[i].numpy(), levels=[0.5], colors='cyan', linewidths=0.7)
+            ax.set_axis_off()
     return fig
 
 def plt_subplots(*args, **kwargs):

@@ -2,7 +2,9 @@
 import json, shutil, subprocess, sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from ebgan_ad.cli import main
 from ebgan_ad.experiments import (ConfigError, ExperimentConfig, NOTEBOOK_PARAMETERS, apply_overrides, experiment_notebook,
@@ -107,3 +109,22 @@ def test_failing_run_names_the_notebook(tmp_path, capsys):
     assert main(['run', str(config), '--quick', '--runs-dir', str(tmp_path / 'runs')]) == 1
     err = capsys.readouterr().err
     assert 'DataError' in err and 'patch size 4096' in err and str(tmp_path / 'runs' / 'bad-quick' / '652016' / 'train_eval.ipynb') in err
+
+
+def test_runner_on_your_own_folder(tmp_path):
+    "`dataset: folder` runs end to end on an MVTec-layout folder, with heatmaps and pixel metrics from its masks."
+    rng = np.random.default_rng(0)
+    def save(path, array): path.parent.mkdir(parents=True, exist_ok=True); Image.fromarray(array).save(path)
+    for i in range(4): save(tmp_path / 'mine' / 'train' / 'good' / f'{i}.png', rng.integers(0, 256, (64, 96), np.uint8))
+    save(tmp_path / 'mine' / 'test' / 'good' / '0.png', rng.integers(0, 256, (64, 96), np.uint8))
+    mask = np.zeros((64, 96), np.uint8); mask[10:40, 20:60] = 255
+    save(tmp_path / 'mine' / 'test' / 'crack' / '0.png', np.maximum(rng.integers(0, 256, (64, 96), np.uint8), mask))
+    save(tmp_path / 'mine' / 'ground_truth' / 'crack' / '0_mask.png', mask)
+    config = tmp_path / 'mine.yaml'
+    config.write_text(f"model: sencebgan\ndataset: folder\ndata_root: {tmp_path / 'mine'}\ndevice: cpu\n"
+                      "model_config: {iters_per_epoch: 2, epochs_gan: 1, epochs_enc_g: 1, epochs_enc_r: 1, batch_size: 8}\n")
+    assert main(['run', str(config), '--runs-dir', str(tmp_path / 'runs')]) == 0
+    run = tmp_path / 'runs' / 'mine' / '652016'
+    m = json.loads((run / 'metrics.json').read_text())
+    assert (m['dataset'], m['n_test'], set(m['pixel'])) == ('folder', 2 * 15, {'pixel_auroc', 'pro'})   # 3 x 5 tiles an image
+    assert (run / 'heatmaps.png').is_file()
