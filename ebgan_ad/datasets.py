@@ -219,7 +219,6 @@ def _resize_shape(resize:int|tuple[int, int]|None) -> tuple[int, int]|None:
     "`resize` as (H, W): an int means a square."
     return (resize, resize) if isinstance(resize, int) else (tuple(resize) if resize is not None else None)
 
-
 # %% ../nbs/00a_datasets.ipynb #ff8e942c
 def folder_splits(root:Path, # folder with train/good/, test/<type>/ and optionally ground_truth/<type>/
                   patch_size:int=32,
@@ -281,7 +280,6 @@ def folder_test_images(root:Path, mode:str='L', resize:int|tuple[int, int]|None=
     return TestImages(images[:, 0] if mode == 'L' else images.permute(0, 2, 3, 1),
                       None if 'image' in source.values() else masks[:, 0],
                       [f'{p.parent.name}/{p.stem}' for p in paths], torch.tensor([p.parent.name != 'good' for p in paths]))
-
 
 # %% ../nbs/00a_datasets.ipynb #18438203
 SPLIT_BUILDERS = dict(nanotwice=nanotwice_splits, folder=folder_splits,

@@ -231,11 +231,11 @@ def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
     kw = r.data_kwargs
     if r.config.dataset == 'nanotwice':
         nt = load_nanotwice(kw.get('root'))
-        return load_splits('nanotwice', data=nt, **kw), TestImages(nt.anomalous, nt.masks, nt.anomalous_names, torch.ones(len(nt.anomalous), dtype=torch.bool))
+        every_one_anomalous = torch.ones(len(nt.anomalous), dtype=torch.bool)
+        return load_splits('nanotwice', data=nt, **kw), TestImages(nt.anomalous, nt.masks, nt.anomalous_names, every_one_anomalous)
     splits = load_splits(r.config.dataset, **kw)
     if r.config.dataset != 'folder': return splits, None
     return splits, folder_test_images(kw['root'], kw.get('mode', 'L'), kw.get('resize'), kw.get('patch_size', 32))
-
 
 # %% ../nbs/09_experiments.ipynb #8421b8ec
 class FittedModel:
