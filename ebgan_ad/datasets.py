@@ -192,12 +192,15 @@ def _tiles(images:Tensor, # (N, C, H, W)
     return torch.cat([t for t, _ in tiled]), torch.cat(corners)
 
 # %% ../nbs/00a_datasets.ipynb #e49340a3
-def _test_folders(root:Path) -> list[Path]:
+def _test_paths(root:Path) -> list[Path]:
+    "The test images, type folder by type folder (sorted case-insensitively)."
     test = root/'test'
     if not test.is_dir(): raise DataError(f"test folder not found: {test} (expected test/good/ and test/<defect type>/)")
     types = sorted((p for p in test.iterdir() if p.is_dir()), key=lambda p: p.name.lower())
     if not types: raise DataError(f"no image folders in {test} (expected test/good/ and test/<defect type>/)")
-    return types
+    return [p for folder in types for p in list_images(folder)]
+
+def _image_name(path:Path) -> str: return f'{path.parent.name}/{path.stem}'   # '<type>/<stem>'
 
 def _test_masks(root:Path, paths:list[Path], native:list[tuple[int, int]], size:tuple[int, int]) -> tuple[Tensor, dict]:
     "Masks (N, 1, H, W) bool of the test images (all-False for good ones, all-True for image-level labels), and the rule per type."
@@ -239,7 +242,7 @@ def folder_splits(root:Path, # folder with train/good/, test/<type>/ and optiona
     train_stride = stride if train_stride is None else train_stride
     min_pixels = min_anomalous_pixels if min_anomalous_pixels is not None else 20 * patch_size**2 // 1024 + 1   # 21 for 32x32
     train_paths = list_images(root/'train'/'good')
-    test_paths = [p for folder in _test_folders(root) for p in list_images(folder)]
+    test_paths = _test_paths(root)
     images, native = _stack_images(train_paths + test_paths, mode, size, root, patch_size)
     size = tuple(images.shape[-2:])
     train_images, test_images = images[:len(train_paths)], images[len(train_paths):]
@@ -254,12 +257,11 @@ def folder_splits(root:Path, # folder with train/good/, test/<type>/ and optiona
     masks, label_source = _test_masks(root, test_paths, native[len(train_paths):], size)   # masks match the unresized images
     mask_tiles, _ = _tiles(masks, patch_size, stride)
     labels, ambiguous = patch_labels(mask_tiles, min_pixels)
-    name = lambda p: f'{p.parent.name}/{p.stem}'
     info = dict(dataset='folder', root=str(root), mode=mode, resize=size if resize is not None else None, image_shape=size,
                 patch_size=patch_size, stride=stride, train_stride=train_stride, val_fraction=val_fraction, seed=seed,
                 input_norm=input_norm, min_anomalous_pixels=min_pixels, label_source=label_source,
-                train_images=[name(train_paths[i]) for i in train_idx], val_images=[name(train_paths[i]) for i in val_idx],
-                test_images=[name(p) for p in test_paths], test_image_anomalous=[p.parent.name != 'good' for p in test_paths])
+                train_images=[_image_name(train_paths[i]) for i in train_idx], val_images=[_image_name(train_paths[i]) for i in val_idx],
+                test_images=[_image_name(p) for p in test_paths], test_image_anomalous=[p.parent.name != 'good' for p in test_paths])
     return PatchSplits(to_model_range(train, input_norm), to_model_range(val, input_norm), to_model_range(test, input_norm),
                        labels, ambiguous, corners, info)
 
@@ -274,12 +276,12 @@ class TestImages(NamedTuple):
 def folder_test_images(root:Path, mode:str='L', resize:int|tuple[int, int]|None=None, patch_size:int=32) -> TestImages:
     "The test images of an MVTec-layout folder with their masks, in `folder_splits`'s order (same `mode` and `resize`)."
     root = Path(root)
-    paths = [p for folder in _test_folders(root) for p in list_images(folder)]
+    paths = _test_paths(root)
     images, native = _stack_images(paths, mode, _resize_shape(resize), root, patch_size)
     masks, source = _test_masks(root, paths, native, tuple(images.shape[-2:]))
     return TestImages(images[:, 0] if mode == 'L' else images.permute(0, 2, 3, 1),
                       None if 'image' in source.values() else masks[:, 0],
-                      [f'{p.parent.name}/{p.stem}' for p in paths], torch.tensor([p.parent.name != 'good' for p in paths]))
+                      [_image_name(p) for p in paths], torch.tensor([p.parent.name != 'good' for p in paths]))
 
 # %% ../nbs/00a_datasets.ipynb #18438203
 SPLIT_BUILDERS = dict(nanotwice=nanotwice_splits, folder=folder_splits,

@@ -235,7 +235,8 @@ def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
         return load_splits('nanotwice', data=nt, **kw), TestImages(nt.anomalous, nt.masks, nt.anomalous_names, every_one_anomalous)
     splits = load_splits(r.config.dataset, **kw)
     if r.config.dataset != 'folder': return splits, None
-    return splits, folder_test_images(kw['root'], kw.get('mode', 'L'), kw.get('resize'), kw.get('patch_size', 32))
+    same_files = {k: kw[k] for k in ('root', 'mode', 'resize', 'patch_size') if k in kw}   # the same files as the splits; defaults as in folder_splits
+    return splits, folder_test_images(**same_files)
 
 # %% ../nbs/09_experiments.ipynb #8421b8ec
 class FittedModel:
