@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     col = sub.add_parser('collect', help='copy finished runs into RESULTS_DIR/<run>/<seed>/: the records of every seed, and the figures, curves and notebook of the lowest; no model files')
     col.add_argument('run_dirs', type=Path, nargs='+', help='run folders, e.g. runs/nanotwice_sencebgan_reduced/652016')
     col.add_argument('--results-dir', type=Path, default=Path('results'))
+    col.add_argument('--records-only', action='store_true', help='keep only the records (settings, metrics, environment, losses), also of the lowest seed: for the variants of a sweep')
     sub.add_parser('bench', help='benchmarks (ebgan_ad.bench); arguments go to it', add_help=False)
     return p
 
@@ -39,7 +40,7 @@ def main(argv:list[str]|None=None) -> int:
     from ebgan_ad.experiments import run_experiment, summarise_runs, repo_root, collect_run, ConfigError, RunError
     try:
         if args.command == 'collect':
-            for d in args.run_dirs: print(f"{d} -> {collect_run(d, args.results_dir)}")
+            for d in args.run_dirs: print(f"{d} -> {collect_run(d, args.results_dir, figures=not args.records_only)}")
             return 0
         if args.command == 'run':
             folders = run_experiment(args.config, args.seeds, args.quick, args.runs_dir, args.device, variants=args.variant,

@@ -500,8 +500,10 @@ def replace_folder(dest:str|Path, build:Callable[[Path], None]) -> Path:
     shutil.rmtree(old, ignore_errors=True)
     return dest
 
-def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_bytes:int=1_000_000) -> Path:
-    "Copy a finished run `runs/<run name>/<seed>/` (not its model file) to `results_dir/<run name>/<seed>/`: its records, and for the lowest seed of the run name also its figures, curves and notebook."
+def collect_run(run_dir:str|Path, results_dir:str|Path='results',
+                figures:bool=True,   # False: the records alone, for the lowest seed too
+                max_notebook_bytes:int=1_000_000) -> Path:
+    "Copy a finished run `runs/<run name>/<seed>/` (not its model file) to `results_dir/<run name>/<seed>/`: its records, and for the lowest seed of the run name also (unless not `figures`) its figures, curves and notebook."
     run_dir = Path(run_dir)
     if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
     if not run_dir.name.isdigit(): raise ValueError(f"{run_dir} is not a run folder <run name>/<seed>/: {run_dir.name!r} is not a seed")
@@ -509,7 +511,7 @@ def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_b
     seeds = sorted({int(run_dir.name)} | {int(p.name) for p in dest.glob('*') if p.is_dir() and p.name.isdigit()})
     lowest = int(run_dir.name) == seeds[0]
     def build(folder:Path):
-        for f in sorted(p for p in run_dir.iterdir() if p.is_file() and (lowest or p.name in RECORD_FILES)):
+        for f in sorted(p for p in run_dir.iterdir() if p.is_file() and ((lowest and figures) or p.name in RECORD_FILES)):
             if f.name in ('metrics.json', 'environment.json') or f.suffix == '.yaml': (folder/f.name).write_bytes(f.read_bytes())
             elif f.suffix == '.json': (folder/f.name).write_text(compact_json(f))
             elif f.suffix == '.png': compact_png(f, folder/f.name)
@@ -517,7 +519,7 @@ def collect_run(run_dir:str|Path, results_dir:str|Path='results', max_notebook_b
                 data = notebook_without_images(f).encode('utf-8')
                 if len(data) <= max_notebook_bytes: (folder/f.name).write_bytes(data)
     collected = replace_folder(dest/run_dir.name, build)
-    for seed in seeds[1:]:   # a lower seed may have come later: the others keep their records only
+    for seed in seeds[1:] if lowest else []:   # a lower seed may have come later: the others keep their records only
         for f in (dest/str(seed)).iterdir():
             if f.name not in RECORD_FILES: f.unlink()
     return collected

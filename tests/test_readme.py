@@ -24,3 +24,19 @@ def test_prose_numbers_are_in_the_results_tables():
     assert quoted, 'no mean ± std in the prose: has the pattern changed?'
     missing = [q for q in quoted if q not in tables]
     assert not missing, f"{missing} quoted in nbs/index.ipynb but in no results/tables/*.md: run make results and update the prose"
+
+
+def test_local_links_resolve():
+    "Every file that README.md and results/README.md link to or show is in the repository: collecting runs with fewer figures cannot leave dead links."
+    dead = []
+    for page in (ROOT / 'README.md', ROOT / 'results' / 'README.md'):
+        for target in re.findall(r'\]\(([^)#\s]+)\)', page.read_text()):
+            if '://' not in target and not (page.parent / target).exists(): dead.append(f'{page.relative_to(ROOT)}: {target}')
+    assert not dead, f'links to missing files: {dead}'
+
+
+def test_results_stay_small():
+    "results/ is committed, so it holds records, tables and some figures, not model files: a few MB (the README says 5)."
+    files = [p for p in (ROOT / 'results').rglob('*') if p.is_file()]
+    assert not [p for p in files if p.suffix in ('.pt', '.pth', '.ckpt')], 'model files in results/'
+    assert sum(p.stat().st_size for p in files) < 6_000_000, 'results/ is over 6 MB: collect sweep variants with --records-only'
