@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from ebgan_ad.cli import main
-from ebgan_ad.experiments import (ConfigError, ExperimentConfig, NOTEBOOK_PARAMETERS, apply_overrides, experiment_notebook,
+from ebgan_ad.experiments import (ConfigError, ExperimentConfig, NOTEBOOK_PARAMETERS, RECORD_FILES, apply_overrides, experiment_notebook,
                                   load_config, notebook_parameters, resolve)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,3 +128,8 @@ def test_runner_on_your_own_folder(tmp_path):
     m = json.loads((run / 'metrics.json').read_text())
     assert (m['dataset'], m['n_test'], set(m['pixel'])) == ('folder', 2 * 15, {'pixel_auroc', 'pro'})   # 3 x 5 tiles an image
     assert (run / 'heatmaps.png').is_file()
+    # collected into results/: the figures with the records, or the records alone
+    assert main(['collect', str(run), '--results-dir', str(tmp_path / 'results')]) == 0
+    assert {'heatmaps.png', 'metrics.json'} <= {p.name for p in (tmp_path / 'results' / 'mine' / '652016').iterdir()}
+    assert main(['collect', str(run), '--results-dir', str(tmp_path / 'results'), '--records-only']) == 0
+    assert sorted(p.name for p in (tmp_path / 'results' / 'mine' / '652016').iterdir()) == sorted(RECORD_FILES)
