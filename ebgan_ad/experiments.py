@@ -384,13 +384,14 @@ def plot_heatmaps(test_images:TestImages, heatmaps:Tensor, # (n, H, W) of the fi
                   score:str, k:int=4):
     "Image, and heatmap with the ground-truth contour if there are pixel masks, for the first `k` anomalous test images."
     shown = test_images.anomalous[:len(heatmaps)].nonzero().flatten()[:k].tolist()
+    outlined = test_images.masks is not None
     fig, axes = plt_subplots(len(shown), 2, figsize=(6, 2.1 * len(shown)), squeeze=False)
     for row, i in zip(axes, shown):
         row[0].imshow(test_images.images[i], cmap='gray'); row[0].set_title(test_images.names[i], fontsize=8)
         row[1].imshow(heatmaps[i], cmap='inferno')
-        row[1].set_title(f'{score} heatmap' + (', ground truth in cyan' if test_images.masks is not None else ''), fontsize=8)
+        row[1].set_title(f'{score} heatmap' + (', ground truth in cyan' if outlined else ''), fontsize=8)
         for ax in row:
-            if test_images.masks is not None: ax.contour(test_images.masks[i].numpy(), levels=[0.5], colors='cyan', linewidths=0.7)
+            if outlined: ax.contour(test_images.masks[i].numpy(), levels=[0.5], colors='cyan', linewidths=0.7)
             ax.set_axis_off()
     return fig
 
