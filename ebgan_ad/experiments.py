@@ -16,7 +16,7 @@ import yaml
 from torch import Tensor
 
 import ebgan_ad
-from .data import PatchSplits, load_nanotwice, heatmap_from_patch_scores
+from .data import DataError, PatchSplits, load_nanotwice, heatmap_from_patch_scores
 from .datasets import SPLIT_BUILDERS, TestImages, folder_test_images, load_splits
 from .ebgan import SencebganConfig
 from .bigan import BiganConfig, fit_bigan, bigan_scores
@@ -228,15 +228,23 @@ class StageTimer:
 # %% ../nbs/09_experiments.ipynb #59e43755
 def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
     "The run's `PatchSplits`, and the whole test images with their masks when the dataset tiles images (NanoTWICE, folder)."
-    kw = r.data_kwargs
-    if r.config.dataset == 'nanotwice':
+    kw, dataset = r.data_kwargs, r.config.dataset
+    if dataset == 'nanotwice':
         nt = load_nanotwice(kw.get('root'))
         every_one_anomalous = torch.ones(len(nt.anomalous), dtype=torch.bool)
-        return load_splits('nanotwice', data=nt, **kw), TestImages(nt.anomalous, nt.masks, nt.anomalous_names, every_one_anomalous)
-    splits = load_splits(r.config.dataset, **kw)
-    if r.config.dataset != 'folder': return splits, None
-    same_files = {k: kw[k] for k in ('root', 'mode', 'resize', 'patch_size') if k in kw}   # the same files as the splits; defaults as in folder_splits
-    return splits, folder_test_images(**same_files)
+        splits = load_splits('nanotwice', data=nt, **kw)
+        test_images = TestImages(nt.anomalous, nt.masks, nt.anomalous_names, every_one_anomalous)
+    else:
+        splits, test_images = load_splits(dataset, **kw), None
+        if dataset == 'folder':
+            same_files = {k: kw[k] for k in ('root', 'mode', 'resize', 'patch_size') if k in kw}   # as the splits read them
+            test_images = folder_test_images(**same_files)
+    n_anomalous, n = int(splits.test_labels.sum()), len(splits.test_labels)
+    if n_anomalous in (0, n):
+        where = f"{dataset} test split" + (f" of {kw['root']}" if kw.get('root') is not None else '')
+        raise DataError(f"the {where} holds only {'normal' if n_anomalous == 0 else 'anomalous'} samples ({n}): AUROC and AUPRC need both"
+                        + (" (a folder needs test/good/ and test/<defect type>/ images)" if dataset == 'folder' else ''))
+    return splits, test_images
 
 # %% ../nbs/09_experiments.ipynb #8421b8ec
 class FittedModel:
