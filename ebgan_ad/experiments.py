@@ -512,7 +512,7 @@ def replace_folder(dest:str|Path, build:Callable[[Path], None]) -> Path:
 def collect_run(run_dir:str|Path, results_dir:str|Path='results',
                 figures:bool=True,   # False: the records alone, for the lowest seed too
                 max_notebook_bytes:int=1_000_000) -> Path:
-    "Copy a finished run `runs/<run name>/<seed>/` (not its model file) to `results_dir/<run name>/<seed>/`: its records, and for the lowest seed of the run name also (unless not `figures`) its figures, curves and notebook."
+    "Copy a finished run `runs/<run name>/<seed>/` (not its model file) to `results_dir/<run name>/<seed>/`: its records, and for the lowest seed of the run name (if `figures`) also its figures, curves and notebook."
     run_dir = Path(run_dir)
     if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
     if not run_dir.name.isdigit(): raise ValueError(f"{run_dir} is not a run folder <run name>/<seed>/: {run_dir.name!r} is not a seed")
