@@ -23,7 +23,8 @@ from .data import (
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'TORCHVISION_DATASETS', 'SPLIT_BUILDERS', 'one_class_split', 'LabelledImages', 'load_torchvision_dataset',
-           'benchmark_splits', 'folder_splits', 'TestImages', 'folder_test_images', 'load_splits']
+           'benchmark_splits', 'FolderImages', 'read_folder', 'folder_splits', 'TestImages', 'folder_test_images',
+           'load_splits']
 
 # %% ../nbs/00a_datasets.ipynb #1d2978b6
 PROTOCOLS = ('one_anomalous', 'one_normal')
@@ -223,7 +224,33 @@ def _resize_shape(resize:int|tuple[int, int]|None) -> tuple[int, int]|None:
     return (resize, resize) if isinstance(resize, int) else (tuple(resize) if resize is not None else None)
 
 # %% ../nbs/00a_datasets.ipynb #ff8e942c
-def folder_splits(root:Path, # folder with train/good/, test/<type>/ and optionally ground_truth/<type>/
+class FolderImages(NamedTuple):
+    "A folder in the MVTec AD layout, read once: its images at one size (train first), and the test images' masks."
+    root: Path
+    mode: str                       # 'L' (C=1) or 'RGB' (C=3)
+    resize: tuple[int, int]|None    # the (H, W) every image was resized to, if any
+    train_paths: list[Path]
+    test_paths: list[Path]
+    images: Tensor                  # (N_train + N_test, C, H, W) uint8
+    masks: Tensor                   # (N_test, 1, H, W) bool: all-False for good images, all-True for image-level labels
+    label_source: dict              # defect type -> 'normal', 'mask' or 'image'
+
+def read_folder(root:Path, # folder with train/good/, test/<type>/ and optionally ground_truth/<type>/
+                mode:str='L',  # 'L' gray (C=1) or 'RGB' (C=3), whatever the files hold
+                resize:int|tuple[int, int]|None=None, # resize every image to (H, W) (an int: square)
+                patch_size:int=32, # the images must be at least this large
+               ) -> FolderImages:
+    "Every image of an MVTec-layout folder, brought to one size, and the masks of its test images."
+    root = Path(root)
+    if not root.is_dir(): raise DataError(f"data folder not found: {root}")
+    if mode not in ('L', 'RGB'): raise DataError(f"unknown mode {mode!r}: use 'L' or 'RGB'")
+    size = _resize_shape(resize)
+    train_paths, test_paths = list_images(root/'train'/'good'), _test_paths(root)
+    images, native = _stack_images(train_paths + test_paths, mode, size, root, patch_size)
+    masks, label_source = _test_masks(root, test_paths, native[len(train_paths):], tuple(images.shape[-2:]))   # masks match the unresized images
+    return FolderImages(root, mode, size, train_paths, test_paths, images, masks, label_source)
+
+def folder_splits(root:Path|None=None, # folder with train/good/, test/<type>/ and optionally ground_truth/<type>/
                   patch_size:int=32,
                   stride:int=16,                 # test and validation tiles
                   train_stride:int|None=None,    # training tiles; default `stride`
@@ -233,33 +260,28 @@ def folder_splits(root:Path, # folder with train/good/, test/<type>/ and optiona
                   seed:int=0,                    # seeds which images are held out
                   input_norm:str='tanh',
                   min_anomalous_pixels:int|None=None, # mask pixels that make a patch anomalous; default: more than 20/1024 of it
+                  data:FolderImages|None=None,   # the folder already read by `read_folder` (then root, mode and resize are its own)
                  ) -> PatchSplits:
     "Patch splits of a folder of images in the MVTec AD layout: tiles of train/good (less whole held-out images) and labelled tiles of test/."
-    root = Path(root)
-    if not root.is_dir(): raise DataError(f"data folder not found: {root}")
-    if mode not in ('L', 'RGB'): raise DataError(f"unknown mode {mode!r}: use 'L' or 'RGB'")
-    size = _resize_shape(resize)
+    if root is None and data is None: raise DataError("folder_splits needs root (the folder) or data (read_folder's result)")
+    folder = data if data is not None else read_folder(root, mode, resize, patch_size)
+    train_paths, test_paths, size = folder.train_paths, folder.test_paths, tuple(folder.images.shape[-2:])
     train_stride = stride if train_stride is None else train_stride
     min_pixels = min_anomalous_pixels if min_anomalous_pixels is not None else 20 * patch_size**2 // 1024 + 1   # 21 for 32x32
-    train_paths = list_images(root/'train'/'good')
-    test_paths = _test_paths(root)
-    images, native = _stack_images(train_paths + test_paths, mode, size, root, patch_size)
-    size = tuple(images.shape[-2:])
-    train_images, test_images = images[:len(train_paths)], images[len(train_paths):]
+    train_images, test_images = folder.images[:len(train_paths)], folder.images[len(train_paths):]
     # validation: whole training images, seeded
-    n_val = _n_held_out(len(train_paths), val_fraction, f'images in {root/"train"/"good"}')
+    n_val = _n_held_out(len(train_paths), val_fraction, f'images in {folder.root/"train"/"good"}')
     perm = torch.randperm(len(train_paths), generator=torch.Generator().manual_seed(seed))
     val_idx, train_idx = perm[:n_val].sort().values, perm[n_val:].sort().values
     train, _ = _tiles(train_images[train_idx], patch_size, train_stride)
     val, _ = _tiles(train_images[val_idx], patch_size, stride)
     # test: tiles of every test image, labelled from its mask
     test, corners = _tiles(test_images, patch_size, stride)
-    masks, label_source = _test_masks(root, test_paths, native[len(train_paths):], size)   # masks match the unresized images
-    mask_tiles, _ = _tiles(masks, patch_size, stride)
+    mask_tiles, _ = _tiles(folder.masks, patch_size, stride)
     labels, ambiguous = patch_labels(mask_tiles, min_pixels)
-    info = dict(dataset='folder', root=str(root), mode=mode, resize=size if resize is not None else None, image_shape=size,
+    info = dict(dataset='folder', root=str(folder.root), mode=folder.mode, resize=size if folder.resize is not None else None, image_shape=size,
                 patch_size=patch_size, stride=stride, train_stride=train_stride, val_fraction=val_fraction, seed=seed,
-                input_norm=input_norm, min_anomalous_pixels=min_pixels, label_source=label_source,
+                input_norm=input_norm, min_anomalous_pixels=min_pixels, label_source=folder.label_source,
                 train_images=[_image_name(train_paths[i]) for i in train_idx], val_images=[_image_name(train_paths[i]) for i in val_idx],
                 test_images=[_image_name(p) for p in test_paths], test_image_anomalous=[p.parent.name != 'good' for p in test_paths])
     return PatchSplits(to_model_range(train, input_norm), to_model_range(val, input_norm), to_model_range(test, input_norm),
@@ -273,14 +295,12 @@ class TestImages(NamedTuple):
     names: list[str]        # '<type>/<stem>'
     anomalous: Tensor       # (N,) bool: the image holds a defect
 
-def folder_test_images(root:Path, mode:str='L', resize:int|tuple[int, int]|None=None, patch_size:int=32) -> TestImages:
-    "The test images of an MVTec-layout folder with their masks, in `folder_splits`'s order (same `mode` and `resize`)."
-    root = Path(root)
-    paths = _test_paths(root)
-    images, native = _stack_images(paths, mode, _resize_shape(resize), root, patch_size)
-    masks, source = _test_masks(root, paths, native, tuple(images.shape[-2:]))
-    return TestImages(images[:, 0] if mode == 'L' else images.permute(0, 2, 3, 1),
-                      None if 'image' in source.values() else masks[:, 0],
+def folder_test_images(folder:FolderImages) -> TestImages:
+    "The test images of a folder read by `read_folder`, with their masks, in `folder_splits`'s order."
+    paths = folder.test_paths
+    images = folder.images[len(folder.train_paths):].clone()   # a copy: the training images need not stay in memory with it
+    return TestImages(images[:, 0] if folder.mode == 'L' else images.permute(0, 2, 3, 1),
+                      None if 'image' in folder.label_source.values() else folder.masks[:, 0],
                       [_image_name(p) for p in paths], torch.tensor([p.parent.name != 'good' for p in paths]))
 
 # %% ../nbs/00a_datasets.ipynb #18438203

@@ -17,7 +17,7 @@ from torch import Tensor
 
 import ebgan_ad
 from .data import DataError, PatchSplits, load_nanotwice, heatmap_from_patch_scores
-from .datasets import SPLIT_BUILDERS, TestImages, folder_test_images, load_splits
+from .datasets import SPLIT_BUILDERS, TestImages, folder_test_images, load_splits, read_folder
 from .ebgan import SencebganConfig
 from .bigan import BiganConfig, fit_bigan, bigan_scores
 from .detector import Detector
@@ -229,16 +229,15 @@ class StageTimer:
 def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
     "The run's `PatchSplits`, and the whole test images with their masks when the dataset tiles images (NanoTWICE, folder)."
     kw, dataset = r.data_kwargs, r.config.dataset
-    if dataset == 'nanotwice':
+    if dataset == 'nanotwice':   # read once, for the splits and the whole test images
         nt = load_nanotwice(kw.get('root'))
         every_one_anomalous = torch.ones(len(nt.anomalous), dtype=torch.bool)
         splits = load_splits('nanotwice', data=nt, **kw)
         test_images = TestImages(nt.anomalous, nt.masks, nt.anomalous_names, every_one_anomalous)
-    else:
-        splits, test_images = load_splits(dataset, **kw), None
-        if dataset == 'folder':
-            same_files = {k: kw[k] for k in ('root', 'mode', 'resize', 'patch_size') if k in kw}   # as the splits read them
-            test_images = folder_test_images(**same_files)
+    elif dataset == 'folder':    # the same
+        folder = read_folder(**{k: kw[k] for k in ('root', 'mode', 'resize', 'patch_size') if k in kw})
+        splits, test_images = load_splits('folder', data=folder, **kw), folder_test_images(folder)
+    else: splits, test_images = load_splits(dataset, **kw), None
     n_anomalous, n = int(splits.test_labels.sum()), len(splits.test_labels)
     if n_anomalous in (0, n):
         where = f"{dataset} test split" + (f" of {kw['root']}" if kw.get('root') is not None else '')
