@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_benchmark.ipynb #7d7b0952
 from __future__ import annotations
-import argparse, datetime, json, math, os, platform, subprocess, sys, time
+import argparse, datetime, json, math, os, platform, subprocess, sys, time, warnings
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -342,7 +342,10 @@ def image_heatmap(scorer:Callable[[Tensor], dict], image:Tensor, # uint8 (H, W)
 def _detector_map(detector, image:Tensor, amp:bool) -> Tensor:
     "`detector.anomaly_map(image)` with scoring autocast switched to `amp` for this call."
     old, detector.score_amp = detector.score_amp, amp
-    try: return detector.anomaly_map(image)
+    try:
+        with warnings.catch_warnings():    # timing needs no training: untrained networks are as fast
+            warnings.filterwarnings('ignore', message='scoring a detector whose training is not finished')
+            return detector.anomaly_map(image)
     finally: detector.score_amp = old
 
 def bench_heatmap(detector, image:Tensor, pairs:list[tuple[str, str]], repeats:int=3) -> list[dict]:

@@ -14,7 +14,7 @@ from torch import nn, Tensor
 from .objectives import bigan_discriminator_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
 from .training import ConfigDict, EMA, LossHistory, sample_batch, sample_latent, autocast, progress, set_requires_grad
-from .training import resolve_device, seed_everything, log_epoch, score_in_batches
+from .training import resolve_device, seed_everything, log_epoch, score_in_batches, check_patches
 
 # %% auto #0
 __all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BiganConfig', 'Bigan', 'Targets', 'bigan_targets', 'input_noise_std',
@@ -217,11 +217,7 @@ def fit_bigan(train:Tensor, # normal training patches (N, C, 32, 32) in model ra
              ) -> tuple[Bigan, LossHistory]:
     "Train a BiGAN from scratch on `train` with `cfg`, seeded by `cfg.seed`."
     cfg = BiganConfig.from_dict(cfg) if isinstance(cfg, dict) else (cfg or BiganConfig())
-    if not isinstance(train, Tensor) or train.ndim != 4 or tuple(train.shape[1:]) != (cfg.channels, 32, 32):
-        shape = tuple(train.shape) if isinstance(train, Tensor) else type(train).__name__
-        raise ValueError(f"train must be a tensor of shape (N, {cfg.channels}, 32, 32), got {shape}")
-    if not train.is_floating_point() or len(train) == 0:
-        raise ValueError(f"train must be a non-empty float tensor in model range, got {train.dtype} with {len(train)} patches")
+    check_patches(train, cfg.channels, 'train')
     device = resolve_device(device)
     seed_everything(cfg.seed)                                     # network initialisation and D's dropout masks
     model = Bigan(cfg).to(device)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_detector.ipynb #b98ede9e
 from __future__ import annotations
-import time
+import time, warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ from .ebgan import SencebganConfig, Sencebgan, make_stage1_optimizers, train_ebg
 from .encoders import train_encoder, make_encoder_optimizer
 from .scores import score_patches, HEADLINE_SCORE
 from .metrics import validation_threshold
-from .training import resolve_device, atomic_save, LossHistory
+from .training import resolve_device, atomic_save, LossHistory, check_patches
 
 # %% auto #0
 __all__ = ['STAGES', 'FILE_FORMAT', 'FILE_VERSION', 'DetectorFileError', 'Detector', 'fit', 'score', 'calibrate', 'predict',
@@ -56,21 +56,13 @@ class Detector:
         self.thresholds, self.wall_time = {}, {}
 
 # %% ../nbs/08_detector.ipynb #9052aa31
-def _check_patches(x:Tensor, cfg:SencebganConfig, what:str):
-    "Patches must be float (N, channels, 32, 32) in model range."
-    if not isinstance(x, Tensor) or x.ndim != 4 or tuple(x.shape[1:]) != (cfg.channels, 32, 32):
-        shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
-        raise ValueError(f"{what} must be a tensor of shape (N, {cfg.channels}, 32, 32), got {shape}")
-    if not x.is_floating_point(): raise ValueError(f"{what} must be float in model range (see ebgan_ad.data.to_model_range), got {x.dtype}")
-    if len(x) == 0: raise ValueError(f"{what} is empty")
-
 def fit(self:Detector, train:Tensor, # normal training patches (N, C, 32, 32)
         val:Tensor,                   # held-out normal patches, for the thresholds
         checkpoint:str|Path|None=None, # written after every epoch; resumed from if it exists
         stop_after:tuple|None=None,    # (stage, iterations): stop early there (to test resuming)
        ) -> Detector:
     "Train the three stages, then calibrate thresholds on `val`."
-    _check_patches(train, self.cfg, 'train'); _check_patches(val, self.cfg, 'val')
+    check_patches(train, self.cfg.channels, 'train'); check_patches(val, self.cfg.channels, 'val')
     if checkpoint is not None and Path(checkpoint).exists(): self._load_state(_read(checkpoint), checkpoint)
     train = train.to(self.device)
     save = (lambda step: self.save(checkpoint)) if checkpoint is not None else None
@@ -100,7 +92,11 @@ Detector.fit = fit
 # %% ../nbs/08_detector.ipynb #20a3af9c
 def score(self:Detector, x:Tensor) -> dict[str, Tensor]:
     "Every score variant (N,) of patches `x` (N, C, 32, 32); `HEADLINE_SCORE` ('latent') is the pre-registered one."
-    _check_patches(x, self.cfg, 'x')
+    check_patches(x, self.cfg.channels, 'x')
+    lengths = _stage_lengths(self.cfg)
+    if self.done != lengths:
+        warnings.warn("scoring a detector whose training is not finished (iterations done: " +
+                      ', '.join(f"{s} {self.done[s]} of {n}" for s, n in lengths.items()) + "): call fit first", stacklevel=2)
     return score_patches(self.model.inference_nets(self.cfg.use_ema), x, self.score_batch_size, self.score_amp)
 
 def calibrate(self:Detector, val:Tensor) -> dict[str, float]:

@@ -16,9 +16,9 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['seed_everything', 'resolve_device', 'sample_batch', 'sample_latent', 'EMA', 'NonFiniteLossError', 'check_finite',
-           'LossHistory', 'log_epoch', 'ConfigDict', 'atomic_save', 'atomic_write_text', 'atomic_write_json',
-           'autocast', 'progress', 'score_in_batches', 'set_requires_grad', 'frozen']
+__all__ = ['seed_everything', 'resolve_device', 'sample_batch', 'check_patches', 'sample_latent', 'EMA', 'NonFiniteLossError',
+           'check_finite', 'LossHistory', 'log_epoch', 'ConfigDict', 'atomic_save', 'atomic_write_text',
+           'atomic_write_json', 'autocast', 'progress', 'score_in_batches', 'set_requires_grad', 'frozen']
 
 # %% ../nbs/02a_training.ipynb #313fcc10
 def seed_everything(seed:int, # any integer in [0, 2**32)
@@ -60,6 +60,23 @@ def sample_batch(x:Tensor,          # (N, C, H, W) the whole training set, alrea
     flip_lr, flip_ud = (torch.rand(2, batch_size, 1, 1, 1, generator=generator, device=where) < 0.5).to(x.device)
     batch = torch.where(flip_lr, batch.flip(-1), batch)
     return torch.where(flip_ud, batch.flip(-2), batch)
+
+# %% ../nbs/02a_training.ipynb #a482eb99
+def check_patches(x:Tensor,     # patches in model range
+                  channels:int, # what the networks take: 1 (SEM, MNIST) or 3 (CIFAR-10)
+                  what:str,     # the argument's name, for the message
+                 ) -> Tensor:
+    "`x` itself if it is a non-empty float tensor (N, channels, 32, 32) without NaN or inf; else a `ValueError` naming `what`."
+    if not isinstance(x, Tensor) or x.ndim != 4 or tuple(x.shape[1:]) != (channels, 32, 32):
+        shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
+        raise ValueError(f"{what} must be a tensor of shape (N, {channels}, 32, 32), got {shape}")
+    if not x.is_floating_point(): raise ValueError(f"{what} must be float in model range (see ebgan_ad.data.to_model_range), got {x.dtype}")
+    if len(x) == 0: raise ValueError(f"{what} is empty")
+    if not torch.isfinite(x.sum()):                       # one reduction; NaN and inf carry through a sum
+        n_bad = x.numel() - int(torch.isfinite(x).sum())
+        if n_bad: raise ValueError(f"{what} holds {n_bad} non-finite values (NaN or inf)")
+    return x
+
 
 # %% ../nbs/02a_training.ipynb #bd4402ac
 def sample_latent(batch_size:int, latent_dim:int,
