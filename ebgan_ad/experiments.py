@@ -513,6 +513,7 @@ def collect_run(run_dir:str|Path, results_dir:str|Path='results',
                 max_notebook_bytes:int=1_000_000) -> Path:
     "Copy a finished run `runs/<run name>/<seed>/` (not its model file) to `results_dir/<run name>/<seed>/`: its records, and for the lowest seed of the run name (if `figures`) also its figures, curves and notebook."
     run_dir = Path(run_dir)
+    if not run_dir.is_dir(): raise FileNotFoundError(f"run folder not found: {run_dir}")
     if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
     if not run_dir.name.isdigit(): raise ValueError(f"{run_dir} is not a run folder <run name>/<seed>/: {run_dir.name!r} is not a seed")
     dest = Path(results_dir)/run_dir.parent.name
@@ -576,11 +577,12 @@ def run_experiment(config_path:str|Path,
         unknown = [v for v in variants if v not in sweep]
         if unknown: raise ValueError(f"unknown variants {unknown}: {config_path} has {[v for v in sweep if v]}")
         sweep = {v: sweep[v] for v in variants}
+    configs = {v: apply_overrides(cfg, o or {}, f'sweep.{v}') if v is not None else cfg for v, o in sweep.items()}
+    for vcfg in configs.values(): resolve_device(vcfg.device)   # a bad or missing device fails here, before any run folder exists
     notebook = experiment_notebook()
     os.environ.setdefault('TQDM_MININTERVAL', '30')
     folders = []
-    for variant, overrides in sweep.items():
-        vcfg = apply_overrides(cfg, overrides or {}, f'sweep.{variant}') if variant is not None else cfg
+    for variant, vcfg in configs.items():
         name = run_name(config_path, variant, quick)
         for seed in range(cfg.seed, cfg.seed + seeds):
             out = run_folder(runs_dir, name, seed); out.mkdir(parents=True, exist_ok=True)
