@@ -17,10 +17,11 @@ from .metrics import threshold_key
 from .training import LossHistory
 
 # %% auto #0
-__all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
-           'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'variant_rows', 'score_metric',
-           'seed_mean_std', 'class_mean_std', 'mnist_rows', 'mnist_variant_rows', 'ablation_variant', 'ablation_rows',
-           'plot_curves_across_runs', 'plot_histograms_across_runs', 'plot_losses_across_seeds', 'results_index']
+__all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'BIGAN_TRICKS', 'THESIS_TABLE_5_3', 'load_runs', 'mean_std', 'fmt', 'to_markdown',
+           'to_csv', 'write_table', 'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows',
+           'variant_rows', 'score_metric', 'seed_mean_std', 'class_mean_std', 'mnist_rows', 'mnist_variant_rows',
+           'ablation_variant', 'ablation_rows', 'bigan_tricks_rows', 'plot_curves_across_runs',
+           'plot_histograms_across_runs', 'plot_losses_across_seeds', 'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
 def load_runs(root:str|Path) -> list[dict]:
@@ -207,6 +208,23 @@ def ablation_rows(runs:list[dict], prefix:str=ABLATION, baseline:str='corrected'
                      'F1 (val threshold)': fmt(mean_std([r['f1'] for r in g]))}
                     | {f'AUROC ({v})': fmt(mean_std([_get(r, 'scores', v, 'auroc') for r in g])) for v in also})
     return rows
+
+# %% ../nbs/10_results.ipynb #aa61a4fd
+BIGAN_TRICKS = 'nanotwice_bigan_tricks'
+THESIS_TABLE_5_3 = {  # BiGAN variant: (AUROC, P, R, F1) as printed in the thesis (Table 5.3, rows Normal, IN, SL, LF, IN+SL, ...)
+    'normal': (0.62699, 0.10201, 0.32227, 0.15497), 'IN': (0.38195, 0.03721, 0.11756, 0.05653),
+    'SL': (0.58904, 0.08251, 0.26066, 0.12534), 'LF': (0.39541, 0.03532, 0.11160, 0.05366),
+    'IN_SL': (0.52646, 0.06978, 0.22045, 0.10600), 'IN_LF': (0.63362, 0.10917, 0.34490, 0.16585),
+    'SL_LF': (0.57855, 0.08483, 0.26800, 0.12887), 'IN_SL_LF': (0.62912, 0.10617, 0.33542, 0.16129)}
+
+def bigan_tricks_rows(runs:list[dict], prefix:str=BIGAN_TRICKS) -> list[dict]:
+    "The rows of `ablation_rows` for the BiGAN tricks runs, in the thesis's order, each with the thesis's AUROC and F1."
+    order = list(THESIS_TABLE_5_3)
+    rows = sorted(ablation_rows(runs, prefix, baseline='normal', also=()),
+                  key=lambda row: order.index(row['variant']) if row['variant'] in order else len(order))
+    thesis = lambda row, i: f"{THESIS_TABLE_5_3[row['variant']][i]:.3f}" if row['variant'] in THESIS_TABLE_5_3 else '–'
+    return [row | {'thesis AUROC': thesis(row, 0), 'thesis F1 (best on test)': thesis(row, 3)} for row in rows]
+
 
 # %% ../nbs/10_results.ipynb #ebd9f9c8
 def _record(r:dict, name:str) -> dict|None:
