@@ -23,7 +23,7 @@ from .ebgan import SencebganConfig, Sencebgan, make_stage1_optimizers, train_ebg
 from .encoders import train_encoder, make_encoder_optimizer
 from .scores import Passes, all_scores, forward_passes, score_patches, HEADLINE_SCORE
 from .metrics import auroc
-from .detector import Detector
+from .detector import Detector, UntrainedDetectorWarning
 from .training import LossHistory, autocast, progress, resolve_device, atomic_write_json, atomic_write_text
 
 # %% auto #0
@@ -344,7 +344,7 @@ def _detector_map(detector, image:Tensor, amp:bool) -> Tensor:
     old, detector.score_amp = detector.score_amp, amp
     try:
         with warnings.catch_warnings():    # timing needs no training: untrained networks are as fast
-            warnings.filterwarnings('ignore', message='scoring a detector whose training is not finished')
+            warnings.simplefilter('ignore', UntrainedDetectorWarning)
             return detector.anomaly_map(image)
     finally: detector.score_amp = old
 

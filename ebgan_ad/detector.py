@@ -20,8 +20,8 @@ from .metrics import validation_threshold
 from .training import resolve_device, atomic_save, LossHistory, check_patches
 
 # %% auto #0
-__all__ = ['STAGES', 'FILE_FORMAT', 'FILE_VERSION', 'DetectorFileError', 'Detector', 'fit', 'score', 'calibrate', 'predict',
-           'anomaly_map', 'state_dict', 'save', 'load']
+__all__ = ['STAGES', 'FILE_FORMAT', 'FILE_VERSION', 'DetectorFileError', 'UntrainedDetectorWarning', 'Detector', 'fit', 'score',
+           'calibrate', 'predict', 'anomaly_map', 'state_dict', 'save', 'load']
 
 # %% ../nbs/08_detector.ipynb #5fbcd884
 STAGES = ('ebgan', 'enc_g', 'enc_r')
@@ -29,6 +29,9 @@ FILE_FORMAT, FILE_VERSION = 'ebgan_ad.detector', 1
 
 class DetectorFileError(ValueError):
     "A detector or checkpoint file that cannot be used: unreadable, not a detector, or from an incompatible version."
+
+class UntrainedDetectorWarning(UserWarning):
+    "Scores asked of a detector whose `fit` has not finished: they look like any others but say nothing yet."
 
 def _stage_lengths(cfg:SencebganConfig) -> dict[str, int]:
     return dict(ebgan=cfg.epochs_gan * cfg.iters_per_epoch, enc_g=cfg.epochs_enc_g * cfg.iters_per_epoch,
@@ -95,8 +98,9 @@ def score(self:Detector, x:Tensor) -> dict[str, Tensor]:
     check_patches(x, self.cfg.channels, 'x')
     lengths = _stage_lengths(self.cfg)
     if self.done != lengths:
-        warnings.warn("scoring a detector whose training is not finished (iterations done: " +
-                      ', '.join(f"{s} {self.done[s]} of {n}" for s, n in lengths.items()) + "): call fit first", stacklevel=2)
+        done = ', '.join(f"{s} {self.done[s]} of {n}" for s, n in lengths.items())
+        warnings.warn(f"scoring a detector whose training is not finished (iterations done: {done}): call fit first",
+                      UntrainedDetectorWarning, stacklevel=2)
     return score_patches(self.model.inference_nets(self.cfg.use_ema), x, self.score_batch_size, self.score_amp)
 
 def calibrate(self:Detector, val:Tensor) -> dict[str, float]:
