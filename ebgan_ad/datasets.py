@@ -142,7 +142,7 @@ def load_torchvision_dataset(name:str, # 'mnist', 'fashion_mnist' or 'cifar10'
     if sets is None and download:
         try: sets = _open(cls, root, download=True)
         except Exception as e: raise DataError(f"downloading {name} into {root} failed ({type(e).__name__}: {e}). {_where_to_put(cls, name, root)}.") from e
-    if sets is None: raise DataError(f"{name} not found under {root}. {_where_to_put(cls, name, root)}; or pass download=True where the internet can be reached.")
+    if sets is None: raise DataError(f"{name} not found under {root}. {_where_to_put(cls, name, root)}; or, where the internet can be reached, pass download=True (in an experiment config: `data: {{download: true}}`).")
     (train_x, train_y), (test_x, test_y) = _as_images(sets[0]), _as_images(sets[1])
     return LabelledImages(train_x, train_y, test_x, test_y, list(sets[0].classes))
 
