@@ -5,6 +5,7 @@
 # %% ../nbs/03_bigan.ipynb #7267b902
 from __future__ import annotations
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import torch
@@ -14,14 +15,14 @@ from torch import nn, Tensor
 from .objectives import bigan_discriminator_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
 from .training import ConfigDict, EMA, LossHistory, sample_batch, sample_latent, autocast, progress, set_requires_grad
-from .training import resolve_device, seed_everything, log_epoch, score_in_batches, check_patches
+from .training import resolve_device, seed_everything, log_epoch, score_in_batches, check_patches, atomic_save
 
 # %% auto #0
-__all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BiganConfig', 'Bigan', 'Targets', 'bigan_targets', 'input_noise_std',
-           'add_input_noise', 'discriminator_loss', 'generator_loss', 'encoder_loss', 'make_bigan_optimizers',
-           'train_bigan', 'fit_bigan', 'BiganPasses', 'per_sample_lp', 'residual_score', 'feature_score',
-           'cross_entropy_score', 'real_pair_cross_entropy_score', 'weighted_score', 'all_bigan_scores',
-           'bigan_forward', 'bigan_scores']
+__all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BIGAN_FILE_FORMAT', 'BIGAN_FILE_VERSION', 'BiganConfig', 'Bigan', 'Targets',
+           'bigan_targets', 'input_noise_std', 'add_input_noise', 'discriminator_loss', 'generator_loss',
+           'encoder_loss', 'make_bigan_optimizers', 'train_bigan', 'fit_bigan', 'BiganPasses', 'per_sample_lp',
+           'residual_score', 'feature_score', 'cross_entropy_score', 'real_pair_cross_entropy_score', 'weighted_score',
+           'all_bigan_scores', 'bigan_forward', 'bigan_scores', 'save_bigan', 'load_bigan']
 
 # %% ../nbs/03_bigan.ipynb #79634080
 @dataclass
@@ -286,3 +287,27 @@ def bigan_scores(nets, # e.g. `Bigan.inference_nets()`: the EMA networks in eval
             raise ValueError(f"nets.{name} is in training mode: scores need eval mode (use Bigan.inference_nets())")
     device = next(nets.generator.parameters()).device
     return score_in_batches(lambda batch: all_bigan_scores(bigan_forward(nets, batch), cfg), x, device, batch_size, amp)
+
+# %% ../nbs/03_bigan.ipynb #3a451bfd
+BIGAN_FILE_FORMAT, BIGAN_FILE_VERSION = 'ebgan_ad.bigan', 1
+
+def save_bigan(model:Bigan, cfg:BiganConfig, path:str|Path) -> Path:
+    "Write a trained BiGAN (raw and averaged weights) and its config to `path`, atomically."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_save(dict(format=BIGAN_FILE_FORMAT, format_version=BIGAN_FILE_VERSION, config=cfg.to_dict(), model=model.state_dict()), path)
+    return path
+
+def load_bigan(path:str|Path, device:str='auto') -> tuple[Bigan, BiganConfig]:
+    "The BiGAN in `path` (written by `save_bigan`, e.g. a BiGAN run's model.pt) on `device`, and its config."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"BiGAN file not found: {path}")
+    try: state = torch.load(path, map_location='cpu', weights_only=False)
+    except Exception as e: raise ValueError(f"cannot read BiGAN file {path} (corrupt or not a torch file): {e}") from e
+    kind = state.get('format') if isinstance(state, dict) else None
+    if kind == 'ebgan_ad.detector': raise ValueError(f"{path} is a SENCEBGAN detector file: load it with ebgan_ad.detector.Detector.load")
+    if kind != BIGAN_FILE_FORMAT: raise ValueError(f"{path} is not an ebgan_ad BiGAN file")
+    if state.get('format_version') != BIGAN_FILE_VERSION:
+        raise ValueError(f"{path} has BiGAN file version {state.get('format_version')}; this ebgan_ad reads version {BIGAN_FILE_VERSION}")
+    cfg = BiganConfig.from_dict(state['config'])
+    model = Bigan(cfg); model.load_state_dict(state['model'])
+    return model.to(resolve_device(device)), cfg

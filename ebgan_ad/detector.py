@@ -150,7 +150,8 @@ def _read(path:Path) -> dict:
     try: state = torch.load(path, map_location='cpu', weights_only=False)
     except Exception as e: raise DetectorFileError(f"cannot read detector file {path} (corrupt or not a torch file): {e}") from e
     if not isinstance(state, dict) or state.get('format') != FILE_FORMAT:
-        raise DetectorFileError(f"{path} is not an ebgan_ad detector file")
+        raise DetectorFileError(f"{path} is not an ebgan_ad detector file"
+                                + (": it is a BiGAN file, load it with ebgan_ad.bigan.load_bigan" if isinstance(state, dict) and state.get('format') == 'ebgan_ad.bigan' else ''))
     if state.get('format_version') != FILE_VERSION:
         raise DetectorFileError(f"{path} has detector file version {state.get('format_version')} (written by ebgan_ad "
                                 f"{state.get('library_version')}); this ebgan_ad {ebgan_ad.__version__} reads version {FILE_VERSION}")

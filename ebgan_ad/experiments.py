@@ -19,11 +19,11 @@ import ebgan_ad
 from .data import DataError, PatchSplits, load_nanotwice, heatmap_from_patch_scores
 from .datasets import SPLIT_BUILDERS, TestImages, folder_test_images, load_splits, read_folder
 from .ebgan import SencebganConfig
-from .bigan import BiganConfig, fit_bigan, bigan_scores
+from .bigan import BiganConfig, fit_bigan, bigan_scores, save_bigan
 from .detector import Detector
 from .scores import HEADLINE_SCORE, forward_passes
 from .metrics import evaluate, roc_curve_data, pr_curve_data, pixel_auroc, pro_score, jsonable, threshold_key
-from .training import ConfigDict, atomic_write_json, atomic_write_text, atomic_save, _atomic_write, resolve_device, LossHistory
+from .training import ConfigDict, atomic_write_json, atomic_write_text, _atomic_write, resolve_device, LossHistory
 
 # %% auto #0
 __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RECORD_FILES', 'NOTEBOOK', 'NOTEBOOK_PARAMETERS',
@@ -288,11 +288,8 @@ class FittedModel:
         return nets.generator(z).float().cpu()
 
     def save(self, path:str|Path) -> Path:
-        "The trained model in one file (a `Detector` file for SENCEBGAN and EBGAN)."
-        path = Path(path)
-        if self.kind == 'bigan': atomic_save(dict(config=self.r.model_config.to_dict(), model=self.model.state_dict()), path)
-        else: self.model.save(path)
-        return path
+        "The trained model in one file: a `Detector` file for SENCEBGAN and EBGAN (`Detector.load`), a BiGAN file for BiGAN (`load_bigan`)."
+        return save_bigan(self.model, self.r.model_config, path) if self.kind == 'bigan' else self.model.save(path)
 
 def fit_model(r:ResolvedExperiment, splits:PatchSplits) -> FittedModel:
     "Train the run's model on `splits.train` (and, for SENCEBGAN, calibrate its thresholds on `splits.val`)."
