@@ -575,7 +575,11 @@ def run_experiment(config_path:str|Path,
         if unknown: raise ValueError(f"unknown variants {unknown}: {config_path} has {[v for v in sweep if v]}")
         sweep = {v: sweep[v] for v in variants}
     configs = {v: apply_overrides(cfg, o or {}, f'sweep.{v}') if v is not None else cfg for v, o in sweep.items()}
-    for vcfg in configs.values(): resolve_device(vcfg.device)   # a bad or missing device fails here, before any run folder exists
+    for vcfg in configs.values():   # a bad device or data folder fails here, before any run folder exists
+        resolve_device(vcfg.device)
+        if vcfg.data_root is not None and not Path(vcfg.data_root).is_dir():
+            what = 'your image folder, with train/good/ and test/' if vcfg.dataset == 'folder' else f'the folder of the {vcfg.dataset} data'
+            raise FileNotFoundError(f"data_root not found: {vcfg.data_root} (set in {config_path}): it must be {what}")
     notebook = experiment_notebook()
     os.environ.setdefault('TQDM_MININTERVAL', '30')
     folders = []
