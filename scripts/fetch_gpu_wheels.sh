@@ -9,6 +9,7 @@
 #     python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
 #       && export PYTHONPATH=/tmp/site || exit
 #     EBGAN_AD_GIT_COMMIT=<commit> python3 scripts/ebgan-ad run configs/nanotwice_sencebgan.yaml --seeds 3
+# or, in one batch job that also packs the run folders to bring back: scripts/device_run.sh (see its header).
 # (scripts/ebgan-ad is the `ebgan-ad` command without an install; git is absent there, so the commit comes from the
 # variable.) Set PYTHON_VERSION or PLATFORMS to fetch for another target.
 set -euo pipefail
