@@ -580,6 +580,8 @@ def run_experiment(config_path:str|Path,
         if vcfg.data_root is not None and not Path(vcfg.data_root).is_dir():
             what = 'your image folder, with train/good/ and test/' if vcfg.dataset == 'folder' else f'the folder of the {vcfg.dataset} data'
             raise FileNotFoundError(f"data_root not found: {vcfg.data_root} (set in {config_path}): it must be {what}")
+    if not quick and any(c.protocol == 'thesis' and resolve_device(c.device).type == 'cpu' for c in configs.values()):
+        print(f"== note: {Path(config_path).name} is the thesis protocol, which takes days on a CPU: it needs a GPU (--quick runs a smoke test of minutes)", flush=True)
     notebook = experiment_notebook()
     os.environ.setdefault('TQDM_MININTERVAL', '30')
     folders = []
