@@ -102,10 +102,11 @@ class EMA:
 
     @torch.no_grad()
     def update(self):
-        "Average the parameters into `.module`; copy the buffers (BN running statistics)."
+        "Average the parameters into `.module`; copy the buffers (BN running statistics). Each in one multi-tensor call, not a kernel per tensor."
         d = self.current_decay()
-        for p_ema, p in zip(self.module.parameters(), self.source.parameters()): p_ema.lerp_(p, 1 - d)
-        for b_ema, b in zip(self.module.buffers(), self.source.buffers()): b_ema.copy_(b)
+        params, buffers = list(self.module.parameters()), list(self.module.buffers())
+        if params: torch._foreach_lerp_(params, list(self.source.parameters()), 1 - d)
+        if buffers: torch._foreach_copy_(buffers, list(self.source.buffers()))
         self.updates += 1
 
     def state_dict(self) -> dict: return dict(decay=self.decay, warmup=self.warmup, updates=self.updates, module=self.module.state_dict())
