@@ -12,10 +12,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 
+import ebgan_ad
+
 from .objectives import bigan_discriminator_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
 from .training import ConfigDict, EMA, LossHistory, sample_batch, sample_latent, autocast, progress, set_requires_grad
-from .training import resolve_device, seed_everything, log_epoch, score_in_batches, check_patches, atomic_save
+from .training import resolve_device, seed_everything, log_epoch, score_in_batches, check_patches, atomic_save, read_model_file
 
 # %% auto #0
 __all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BIGAN_FILE_FORMAT', 'BIGAN_FILE_VERSION', 'BiganConfig', 'Bigan', 'Targets',
@@ -294,20 +296,13 @@ BIGAN_FILE_FORMAT, BIGAN_FILE_VERSION = 'ebgan_ad.bigan', 1
 def save_bigan(model:Bigan, cfg:BiganConfig, path:str|Path) -> Path:
     "Write a trained BiGAN (raw and averaged weights) and its config to `path`, atomically."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_save(dict(format=BIGAN_FILE_FORMAT, format_version=BIGAN_FILE_VERSION, config=cfg.to_dict(), model=model.state_dict()), path)
+    atomic_save(dict(format=BIGAN_FILE_FORMAT, format_version=BIGAN_FILE_VERSION, library_version=ebgan_ad.__version__,
+                     config=cfg.to_dict(), model=model.state_dict()), path)
     return path
 
 def load_bigan(path:str|Path, device:str='auto') -> tuple[Bigan, BiganConfig]:
     "The BiGAN in `path` (written by `save_bigan`, e.g. a BiGAN run's model.pt) on `device`, and its config."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"BiGAN file not found: {path}")
-    try: state = torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as e: raise ValueError(f"cannot read BiGAN file {path} (corrupt or not a torch file): {e}") from e
-    kind = state.get('format') if isinstance(state, dict) else None
-    if kind == 'ebgan_ad.detector': raise ValueError(f"{path} is a SENCEBGAN detector file: load it with ebgan_ad.detector.Detector.load")
-    if kind != BIGAN_FILE_FORMAT: raise ValueError(f"{path} is not an ebgan_ad BiGAN file")
-    if state.get('format_version') != BIGAN_FILE_VERSION:
-        raise ValueError(f"{path} has BiGAN file version {state.get('format_version')}; this ebgan_ad reads version {BIGAN_FILE_VERSION}")
+    state = read_model_file(path, BIGAN_FILE_FORMAT, BIGAN_FILE_VERSION, missing=FileNotFoundError)
     cfg = BiganConfig.from_dict(state['config'])
     model = Bigan(cfg); model.load_state_dict(state['model'])
     return model.to(resolve_device(device)), cfg

@@ -17,7 +17,7 @@ from .ebgan import SencebganConfig, Sencebgan, make_stage1_optimizers, train_ebg
 from .encoders import train_encoder, make_encoder_optimizer
 from .scores import score_patches, HEADLINE_SCORE
 from .metrics import validation_threshold
-from .training import resolve_device, atomic_save, LossHistory, check_patches
+from .training import resolve_device, atomic_save, LossHistory, check_patches, read_model_file
 
 # %% auto #0
 __all__ = ['STAGES', 'FILE_FORMAT', 'FILE_VERSION', 'DetectorFileError', 'UntrainedDetectorWarning', 'Detector', 'fit', 'score',
@@ -144,18 +144,7 @@ def save(self:Detector, path:str|Path) -> Path:
     atomic_save(self.state_dict(), path)
     return path
 
-def _read(path:Path) -> dict:
-    path = Path(path)
-    if not path.is_file(): raise DetectorFileError(f"detector file not found: {path}")
-    try: state = torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as e: raise DetectorFileError(f"cannot read detector file {path} (corrupt or not a torch file): {e}") from e
-    if not isinstance(state, dict) or state.get('format') != FILE_FORMAT:
-        raise DetectorFileError(f"{path} is not an ebgan_ad detector file"
-                                + (": it is a BiGAN file, load it with ebgan_ad.bigan.load_bigan" if isinstance(state, dict) and state.get('format') == 'ebgan_ad.bigan' else ''))
-    if state.get('format_version') != FILE_VERSION:
-        raise DetectorFileError(f"{path} has detector file version {state.get('format_version')} (written by ebgan_ad "
-                                f"{state.get('library_version')}); this ebgan_ad {ebgan_ad.__version__} reads version {FILE_VERSION}")
-    return state
+def _read(path:Path) -> dict: return read_model_file(path, FILE_FORMAT, FILE_VERSION, error=DetectorFileError)
 
 def _load_state(self:Detector, state:dict, source=''):
     if state['config'] != self.cfg.to_dict():

@@ -575,12 +575,14 @@ def run_experiment(config_path:str|Path,
         if unknown: raise ValueError(f"unknown variants {unknown}: {config_path} has {[v for v in sweep if v]}")
         sweep = {v: sweep[v] for v in variants}
     configs = {v: apply_overrides(cfg, o or {}, f'sweep.{v}') if v is not None else cfg for v, o in sweep.items()}
+    thesis_on_cpu = False
     for vcfg in configs.values():   # a bad device or data folder fails here, before any run folder exists
-        resolve_device(vcfg.device)
+        on_cpu = resolve_device(vcfg.device).type == 'cpu'
         if vcfg.data_root is not None and not Path(vcfg.data_root).is_dir():
             what = 'your image folder, with train/good/ and test/' if vcfg.dataset == 'folder' else f'the folder of the {vcfg.dataset} data'
             raise FileNotFoundError(f"data_root not found: {vcfg.data_root} (set in {config_path}): it must be {what}")
-    if not quick and any(c.protocol == 'thesis' and resolve_device(c.device).type == 'cpu' for c in configs.values()):
+        thesis_on_cpu |= not quick and vcfg.protocol == 'thesis' and on_cpu
+    if thesis_on_cpu:
         print(f"== note: {Path(config_path).name} is the thesis protocol, which takes days on a CPU: it needs a GPU (--quick runs a smoke test of minutes)", flush=True)
     notebook = experiment_notebook()
     os.environ.setdefault('TQDM_MININTERVAL', '30')

@@ -291,11 +291,11 @@ def results_index(runs:list[dict], root:Path) -> str:
              '`quick` (smoke test), `reduced` (≤ 30 min on 2 CPU cores) or `thesis` (the thesis budget).', '',
              'Tables: ' + ', '.join(f"[{p.stem}](tables/{p.name})" for p in sorted((root/'tables').glob('*.md'))), '']
     pngs = lambda r: sorted(Path(r['path']).glob('*.png'))
-    first = {name: min(rs, key=lambda r: r['seed']) for name, rs in _group(runs, lambda r: r['run']).items()}
+    first_has_figures = {name: bool(pngs(min(rs, key=lambda r: r['seed']))) for name, rs in _group(runs, lambda r: r['run']).items()}
     for r in runs:
         rel = Path(r['path']).resolve().relative_to(Path(root).resolve())
         figs = (', '.join(f"[{p.stem}]({rel.as_posix()}/{p.name})" for p in pngs(r))
-                or ('kept with the first seed' if pngs(first[r['run']]) else 'none collected (records only)'))
+                or ('kept with the first seed' if first_has_figures[r['run']] else 'none collected (records only)'))
         lines.append(f"- `{rel.as_posix()}`: {r['model']} on {r['dataset']}, **{r['protocol']}** protocol, seed {r['seed']}, "
                      f"{r['score']} AUROC {r['auroc']:.3f}; figures: {figs}")
     return '\n'.join(lines) + '\n'

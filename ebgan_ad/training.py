@@ -15,10 +15,13 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+import ebgan_ad
+
 # %% auto #0
-__all__ = ['seed_everything', 'resolve_device', 'sample_batch', 'check_patches', 'sample_latent', 'EMA', 'NonFiniteLossError',
-           'check_finite', 'LossHistory', 'log_epoch', 'ConfigDict', 'atomic_save', 'atomic_write_text',
-           'atomic_write_json', 'autocast', 'progress', 'score_in_batches', 'set_requires_grad', 'frozen']
+__all__ = ['MODEL_FILES', 'seed_everything', 'resolve_device', 'sample_batch', 'check_patches', 'sample_latent', 'EMA',
+           'NonFiniteLossError', 'check_finite', 'LossHistory', 'log_epoch', 'ConfigDict', 'atomic_save',
+           'atomic_write_text', 'atomic_write_json', 'read_model_file', 'autocast', 'progress', 'score_in_batches',
+           'set_requires_grad', 'frozen']
 
 # %% ../nbs/02a_training.ipynb #313fcc10
 def seed_everything(seed:int, # any integer in [0, 2**32)
@@ -249,6 +252,28 @@ def _to_json(o):
 def atomic_write_json(obj, path:Path|str):
     "Write `obj` as JSON (sorted keys, indent 2) to `path`, atomically."
     atomic_write_text(json.dumps(obj, sort_keys=True, indent=2, default=_to_json) + '\n', path)
+
+# %% ../nbs/02a_training.ipynb #bd86b99c
+MODEL_FILES = {'ebgan_ad.detector': ('detector', 'ebgan_ad.detector.Detector.load'),   # format: what it holds, its loader
+               'ebgan_ad.bigan': ('BiGAN', 'ebgan_ad.bigan.load_bigan')}
+
+def read_model_file(path:Path|str, fmt:str, # a key of MODEL_FILES
+                    version:int,            # the format version this library reads
+                    error:type[Exception]=ValueError, missing:type[Exception]|None=None, # raised; `missing` for an absent file
+                   ) -> dict:
+    "The state that `atomic_save` wrote to `path` in format `fmt`; else `error` saying what is wrong with the file."
+    what, path = MODEL_FILES[fmt][0], Path(path)
+    if not path.is_file(): raise (missing or error)(f"{what} file not found: {path}")
+    try: state = torch.load(path, map_location='cpu', weights_only=False)
+    except Exception as e: raise error(f"cannot read {what} file {path} (corrupt or not a torch file): {e}") from e
+    kind = state.get('format') if isinstance(state, dict) else None
+    if kind != fmt:
+        other = f": it is a {MODEL_FILES[kind][0]} file, load it with {MODEL_FILES[kind][1]}" if kind in MODEL_FILES else ''
+        raise error(f"{path} is not an ebgan_ad {what} file{other}")
+    if state.get('format_version') != version:
+        raise error(f"{path} has {what} file version {state.get('format_version')} (written by ebgan_ad "
+                    f"{state.get('library_version')}); this ebgan_ad {ebgan_ad.__version__} reads version {version}")
+    return state
 
 # %% ../nbs/02a_training.ipynb #a90feeb4
 def autocast(device:str|torch.device, # the networks' device
