@@ -11,34 +11,17 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from ebgan_ad.experiments import tidy_streams   # each progress bar's last state, not one output per redraw
+
 ROOT = Path(__file__).resolve().parent.parent
 NBS = ROOT / 'nbs'
-
-
-def as_terminal_shows(text: str) -> str:
-    "What a terminal leaves of `text`: each '\\r' (tqdm's redraw) wipes its line, so a progress bar keeps only its last state."
-    return '\n'.join(line.rstrip('\r').rsplit('\r', 1)[-1] for line in text.replace('\r\n', '\n').split('\n'))
-
-
-def tidy_streams(nb):
-    "Merge each cell's consecutive stdout/stderr outputs into one and keep what a terminal would show (one line per progress bar, not hundreds)."
-    for cell in nb.cells:
-        outs = []
-        for o in cell.get('outputs', []):
-            if o.output_type == 'stream' and outs and outs[-1].output_type == 'stream' and outs[-1].name == o.name:
-                outs[-1].text += o.text
-            else: outs.append(o)
-        for o in outs:
-            if o.output_type == 'stream': o.text = as_terminal_shows(o.text)
-        if 'outputs' in cell: cell.outputs = outs
-    return nb
 
 
 def run(path: Path):
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
     NotebookClient(nb, timeout=3600, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
-    nbformat.write(tidy_streams(nb), path)
+    nbformat.write(nbformat.from_dict(tidy_streams(nb)), path)
     print(f'{path.name}: {time.perf_counter() - t0:.0f} s', flush=True)
 
 

@@ -32,8 +32,8 @@ __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RECOR
            'load_data', 'FittedModel', 'fit_model', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics',
            'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses', 'plot_heatmaps', 'plt_subplots',
            'save_figure', 'headline_curves', 'run_name', 'run_folder', 'write_run_record', 'finished_run',
-           'compact_png', 'compact_json', 'terminal_text', 'notebook_without_images', 'replace_folder', 'collect_run',
-           'experiment_notebook', 'notebook_parameters', 'run_parameters', 'run_experiment', 'RunError',
+           'compact_png', 'compact_json', 'terminal_text', 'tidy_streams', 'notebook_without_images', 'replace_folder',
+           'collect_run', 'experiment_notebook', 'notebook_parameters', 'run_parameters', 'run_experiment', 'RunError',
            'summarise_runs']
 
 # %% ../nbs/09_experiments.ipynb #a8bc1c5c
@@ -476,13 +476,11 @@ def terminal_text(text:str) -> str:
     "What a terminal shows of `text`: each line keeps only its part after the last carriage return (a progress bar's last state)."
     return '\n'.join(([s for s in line.split('\r') if s] or [''])[-1] for line in text.split('\n'))
 
-def notebook_without_images(src:str|Path) -> str:
-    "The notebook `src` as JSON text without its PNG outputs (a run saves every figure it shows as a file beside it), each run of stream outputs merged into the `terminal_text` it shows."
-    nb = json.loads(Path(src).read_text())
+def tidy_streams(nb:dict) -> dict:
+    "The notebook `nb` (a dict, changed in place) with each cell's runs of stdout/stderr outputs merged into the `terminal_text` they show."
     for cell in nb['cells']:
         outputs = []
         for o in cell.get('outputs', []):
-            o.get('data', {}).pop('image/png', None)
             if o.get('output_type') != 'stream': outputs.append(o); continue
             last = outputs[-1] if outputs else {}
             if last.get('output_type') == 'stream' and last['name'] == o['name']: last['text'] += ''.join(o['text'])
@@ -490,7 +488,14 @@ def notebook_without_images(src:str|Path) -> str:
         for o in outputs:
             if o.get('output_type') == 'stream': o['text'] = terminal_text(o['text'])
         if 'outputs' in cell: cell['outputs'] = outputs
-    return json.dumps(nb, indent=1, ensure_ascii=False) + '\n'
+    return nb
+
+def notebook_without_images(src:str|Path) -> str:
+    "The notebook `src` as JSON text without its PNG outputs (a run saves every figure it shows as a file beside it), its streams tidied (`tidy_streams`)."
+    nb = json.loads(Path(src).read_text())
+    for cell in nb['cells']:
+        for o in cell.get('outputs', []): o.get('data', {}).pop('image/png', None)
+    return json.dumps(tidy_streams(nb), indent=1, ensure_ascii=False) + '\n'
 
 def replace_folder(dest:str|Path, build:Callable[[Path], None]) -> Path:
     "Fill a new folder with `build(folder)`, then put it in place of `dest`, whose earlier files all go: `dest` is never half-written."
