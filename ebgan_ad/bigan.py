@@ -295,7 +295,7 @@ BIGAN_FILE_FORMAT, BIGAN_FILE_VERSION = 'ebgan_ad.bigan', 1
 
 def save_bigan(model:Bigan, cfg:BiganConfig, path:str|Path) -> Path:
     "Write a trained BiGAN (raw and averaged weights) and its config to `path`, atomically."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)   # atomic_save makes its folder
     atomic_save(dict(format=BIGAN_FILE_FORMAT, format_version=BIGAN_FILE_VERSION, library_version=ebgan_ad.__version__,
                      config=cfg.to_dict(), model=model.state_dict()), path)
     return path

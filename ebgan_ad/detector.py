@@ -140,7 +140,7 @@ def state_dict(self:Detector) -> dict:
 
 def save(self:Detector, path:str|Path) -> Path:
     "Write the detector (and its training state) to `path`, atomically."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)   # atomic_save makes its folder
     atomic_save(self.state_dict(), path)
     return path
 
