@@ -12,7 +12,7 @@ from torch import Tensor
 # %% auto #0
 __all__ = ['MARGIN_REDUCTIONS', 'FEATURE_MATCHING_MODES', 'gan_value', 'gan_discriminator_loss', 'gan_generator_loss',
            'bigan_discriminator_loss', 'bigan_encoder_loss', 'bigan_generator_encoder_loss', 'energy', 'margin_loss',
-           'generator_energy_loss', 'pull_away_term', 'feature_matching_loss']
+           'generator_energy_loss', 'off_diagonal', 'pull_away_term', 'feature_matching_loss']
 
 # %% ../nbs/01_objectives.ipynb #ae52c68d
 def _check_option(name:str, value:str, allowed:tuple[str, ...]):
@@ -96,6 +96,12 @@ def generator_energy_loss(e_fake:Tensor, # (B,) energies E(G(z)) of generated sa
     return e_fake.mean()
 
 # %% ../nbs/01_objectives.ipynb #8bf3bd30
+def off_diagonal(m:Tensor, # (B, B) a square matrix
+                ) -> Tensor:
+    "The B(B−1) entries of `m` off its diagonal, row by row: a view trick, where a boolean mask would make a GPU wait for the host."
+    B = len(m)
+    return m.flatten()[1:].view(B - 1, B + 1)[:, :-1].flatten()   # dropping m[0,0], each row of B+1 ends on a diagonal entry
+
 def pull_away_term(s:Tensor,          # (B, ...) embeddings of a batch of fakes, B >= 2
                    squared:bool=True, # cos² (EBGAN paper); False gives the thesis code's plain cos
                    eps:float=1e-8,    # added to the norms
@@ -105,7 +111,7 @@ def pull_away_term(s:Tensor,          # (B, ...) embeddings of a batch of fakes,
     B = len(s)
     if B < 2: raise ValueError(f"pull_away_term needs at least 2 embeddings in s, got {B}")
     unit = s / (s.norm(dim=1, keepdim=True) + eps)
-    cos = (unit @ unit.T)[~torch.eye(B, dtype=torch.bool, device=s.device)]   # (B*(B-1),) off-diagonal
+    cos = off_diagonal(unit @ unit.T)                                          # (B*(B-1),)
     return (cos * cos if squared else cos).sum() / (B * (B - 1))
 
 # %% ../nbs/01_objectives.ipynb #22b333a3

@@ -96,21 +96,34 @@ class EMA:
     def __init__(self, module:nn.Module, decay:float=0.999,
                  warmup:bool=True): # decay min(decay, (1+t)/(10+t)) after t updates; False: constant decay
         if not 0 <= decay < 1: raise ValueError(f"decay must be in [0, 1), got {decay}")
-        self.source, self.decay, self.warmup, self.updates = module, decay, warmup, 0
+        self.source, self.decay, self.warmup = module, decay, warmup
         self.module = copy.deepcopy(module).eval().requires_grad_(False)
+        self._t = torch.zeros((), dtype=torch.float64)   # updates so far, kept on the networks' device
+
+    @property
+    def updates(self) -> int:
+        "Updates so far (reading it waits for the device)."
+        return int(self._t.item())
+    @updates.setter
+    def updates(self, t:int): self._t.fill_(t)
 
     def current_decay(self) -> float:
         "The decay d_t of the next update."
-        return min(self.decay, (1 + self.updates) / (10 + self.updates)) if self.warmup else self.decay
+        return self._decay(self._t.device).item()
+
+    def _decay(self, device:torch.device) -> Tensor:
+        "d_t as a float64 scalar on `device`, computed there as Python would: no step waits for the host."
+        if self._t.device != device: self._t = self._t.to(device)
+        if not self.warmup: return torch.full((), self.decay, dtype=torch.float64, device=device)
+        return torch.clamp((1 + self._t) / (10 + self._t), max=self.decay)
 
     @torch.no_grad()
     def update(self):
-        "Average the parameters into `.module`; copy the buffers (BN running statistics). Each in one multi-tensor call, not a kernel per tensor."
-        d = self.current_decay()
+        "Average the parameters into `.module`; copy the buffers (BN running statistics). Each in one multi-tensor call."
         params, buffers = list(self.module.parameters()), list(self.module.buffers())
-        if params: torch._foreach_lerp_(params, list(self.source.parameters()), 1 - d)
+        if params: torch._foreach_lerp_(params, list(self.source.parameters()), [(1 - self._decay(params[0].device)).float()] * len(params))
         if buffers: torch._foreach_copy_(buffers, list(self.source.buffers()))
-        self.updates += 1
+        self._t += 1
 
     def state_dict(self) -> dict: return dict(decay=self.decay, warmup=self.warmup, updates=self.updates, module=self.module.state_dict())
     def load_state_dict(self, state:dict):
@@ -192,11 +205,11 @@ class LossHistory:
 
 # %% ../nbs/02a_training.ipynb #02ceb3b2
 def log_epoch(history:LossHistory, stage:str, step:int, # last step of the epoch
-              losses:list[Tensor],   # one (n,) tensor of losses per step, on any device
+              losses:Tensor|list[Tensor], # (steps, n) losses, or one (n,) tensor per step; on any device
               names:tuple[str, ...], # the n loss names
               bar=None) -> dict[str, float]:
     "Check an epoch's per-step losses for NaN/inf in one sync, then log their means as one epoch."
-    table = torch.stack(losses).float().cpu()                    # (steps, n) one transfer
+    table = (losses if isinstance(losses, Tensor) else torch.stack(losses)).float().cpu()                    # (steps, n) one transfer
     bad = (~table.isfinite()).nonzero()
     if len(bad):
         i, j = bad[0].tolist()
