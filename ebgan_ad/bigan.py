@@ -16,15 +16,18 @@ import ebgan_ad
 
 from .objectives import bigan_discriminator_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
-from .training import ConfigDict, EMA, LossHistory, sample_batch, sample_latent, autocast, progress, set_requires_grad
-from .training import resolve_device, seed_everything, log_epoch, score_in_batches, check_patches, atomic_save, read_model_file
+from functools import partial
+from .training import ConfigDict, EMA, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad
+from .training import resolve_device, seed_everything, score_in_batches, check_patches, atomic_save, read_model_file
+from .loop import StageRun, train_stage, adam
 
 # %% auto #0
 __all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BIGAN_FILE_FORMAT', 'BIGAN_FILE_VERSION', 'BiganConfig', 'Bigan', 'Targets',
            'bigan_targets', 'input_noise_std', 'add_input_noise', 'discriminator_loss', 'generator_loss',
-           'encoder_loss', 'make_bigan_optimizers', 'train_bigan', 'fit_bigan', 'BiganPasses', 'per_sample_lp',
-           'residual_score', 'feature_score', 'cross_entropy_score', 'real_pair_cross_entropy_score', 'weighted_score',
-           'all_bigan_scores', 'bigan_forward', 'bigan_scores', 'save_bigan', 'load_bigan']
+           'encoder_loss', 'make_bigan_optimizers', 'bigan_iteration', 'bigan_run', 'train_bigan', 'fit_bigan',
+           'BiganPasses', 'per_sample_lp', 'residual_score', 'feature_score', 'cross_entropy_score',
+           'real_pair_cross_entropy_score', 'weighted_score', 'all_bigan_scores', 'bigan_forward', 'bigan_scores',
+           'save_bigan', 'load_bigan']
 
 # %% ../nbs/03_bigan.ipynb #79634080
 @dataclass
@@ -161,54 +164,60 @@ def encoder_loss(real:BiganDiscriminatorOutput, # D(x + n_r, E(x))
 def make_bigan_optimizers(model:Bigan, cfg:BiganConfig) -> dict[str, torch.optim.Optimizer]:
     "Adam for G (lr_g), E (lr_e) and D (lr_d), each over its own network's parameters, with the config's betas."
     lrs = dict(generator=cfg.lr_g, encoder=cfg.lr_e, discriminator=cfg.lr_d)
-    return {name: torch.optim.Adam(getattr(model, name).parameters(), lr, betas=cfg.betas) for name, lr in lrs.items()}
+    return {name: adam(getattr(model, name).parameters(), lr, cfg.betas) for name, lr in lrs.items()}
 
 LOSS_NAMES = ('loss_d', 'loss_g', 'loss_e', 'feature_match', 'logit_real', 'logit_fake')
+
+def bigan_iteration(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
+                    cfg:BiganConfig, rng:torch.Generator, # draws batches, codes, soft labels and input noise
+                    amp:bool=False, step:int=0,  # the iteration's index: sets the input-noise level (IN)
+                   ) -> Tensor:
+    "One BiGAN iteration: one D step, then one joint G and E step; its losses (6,) on the device."
+    G, E, D = model.generator, model.encoder, model.discriminator
+    opt_g, opt_e, opt_d = optimizers['generator'], optimizers['encoder'], optimizers['discriminator']
+    B, device = cfg.batch_size, train_x.device
+    codes = lambda: sample_latent(B, cfg.latent_dim, rng, device)              # (B, latent)
+    x = sample_batch(train_x, B, rng)                                          # (B, C, 32, 32)
+    t = bigan_targets(cfg, B, rng, device)
+    std = input_noise_std(step // cfg.iters_per_epoch) if cfg.input_noise else 0.
+    noisy = lambda images: add_input_noise(images, std, rng)
+    # (1) D step: real pairs (x, E(x)) towards t.real, fake pairs (G(z), z) towards t.fake
+    with autocast(device, amp):
+        with torch.no_grad():
+            z = codes()
+            z_real, fake = E(x), G(z)                                          # (B, latent), (B, C, 32, 32)
+        loss_d = discriminator_loss(D(noisy(x), z_real), D(noisy(fake), z), t)
+    opt_d.zero_grad(set_to_none=False); loss_d.backward(); opt_d.step()
+    model.emas['discriminator'].update()
+    # (2) G and E step on the same x, new z, D frozen: each network minimises only its own loss
+    set_requires_grad(D, False)
+    with autocast(device, amp):
+        z = codes()
+        real, fake = D(noisy(x), E(x)), D(noisy(G(z)), z)
+        loss_g, match = generator_loss(real, fake, t, cfg)
+        loss_e = encoder_loss(real, t)
+    opt_g.zero_grad(set_to_none=False); opt_e.zero_grad(set_to_none=False)
+    (loss_g + loss_e).backward(); opt_g.step(); opt_e.step()
+    model.emas['generator'].update(); model.emas['encoder'].update()
+    set_requires_grad(D, True)
+    return torch.stack([loss_d, loss_g, loss_e, match, real.logit.mean(), fake.logit.mean()]).detach().float()
+
+def bigan_run(model:Bigan, optimizers:dict, train_x:Tensor, cfg:BiganConfig, rng:torch.Generator,
+              steps:range, history:LossHistory, amp:bool=False, on_epoch_end=None) -> StageRun:
+    "The BiGAN's training over `steps`, for `train_stage`."
+    for name in Bigan.NAMES: getattr(model, name).train()
+    return StageRun('bigan', partial(bigan_iteration, model, optimizers, train_x, cfg, rng, amp), LOSS_NAMES, steps, history,
+                    cfg.iters_per_epoch, train_x.device, on_epoch_end, (rng,), static=not cfg.input_noise)
 
 def train_bigan(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
                 cfg:BiganConfig, rng:torch.Generator, # draws batches, codes, soft labels and input noise
                 steps:range,                  # iterations to run (a resumed run starts later)
                 history:LossHistory, amp:bool=False,
                 on_epoch_end=None,            # called as f(step) after each epoch (checkpoints)
+                fast:str='eager',             # 'eager' | 'graph' | 'compile' | 'auto' (ebgan_ad.loop)
                ) -> LossHistory:
     "Train the BiGAN `model` for the iterations in `steps`: one D step, then one joint G and E step."
-    G, E, D = model.generator.train(), model.encoder.train(), model.discriminator.train()
-    opt_g, opt_e, opt_d = optimizers['generator'], optimizers['encoder'], optimizers['discriminator']
-    B, device = cfg.batch_size, train_x.device
-    codes = lambda: sample_latent(B, cfg.latent_dim, rng, device)              # (B, latent)
-    epoch_losses = []
-    bar = progress(steps, desc='BiGAN')
-    for step in bar:
-        x = sample_batch(train_x, B, rng)                                      # (B, C, 32, 32)
-        t = bigan_targets(cfg, B, rng, device)
-        std = input_noise_std(step // cfg.iters_per_epoch) if cfg.input_noise else 0.
-        noisy = lambda images: add_input_noise(images, std, rng)
-        # (1) D step: real pairs (x, E(x)) towards t.real, fake pairs (G(z), z) towards t.fake
-        set_requires_grad(D, True)
-        with autocast(device, amp):
-            with torch.no_grad():
-                z = codes()
-                z_real, fake = E(x), G(z)                                      # (B, latent), (B, C, 32, 32)
-            loss_d = discriminator_loss(D(noisy(x), z_real), D(noisy(fake), z), t)
-        opt_d.zero_grad(set_to_none=True); loss_d.backward(); opt_d.step()
-        model.emas['discriminator'].update()
-        # (2) G and E step on the same x, new z, D frozen: each network minimises only its own loss
-        set_requires_grad(D, False)
-        with autocast(device, amp):
-            z = codes()
-            real, fake = D(noisy(x), E(x)), D(noisy(G(z)), z)
-            loss_g, match = generator_loss(real, fake, t, cfg)
-            loss_e = encoder_loss(real, t)
-        opt_g.zero_grad(set_to_none=True); opt_e.zero_grad(set_to_none=True)
-        (loss_g + loss_e).backward(); opt_g.step(); opt_e.step()
-        model.emas['generator'].update(); model.emas['encoder'].update()
-        epoch_losses.append(torch.stack([loss_d.detach(), loss_g.detach(), loss_e.detach(), match.detach(),
-                                         real.logit.detach().mean(), fake.logit.detach().mean()]).float())
-        if (step + 1) % cfg.iters_per_epoch == 0 or step == steps[-1]:
-            log_epoch(history, 'bigan', step, epoch_losses, LOSS_NAMES, bar)
-            epoch_losses = []
-            if on_epoch_end: on_epoch_end(step)
-    set_requires_grad(D, True)
+    train_stage([bigan_run(model, optimizers, train_x, cfg, rng, steps, history, amp, on_epoch_end)], fast, 'BiGAN')
     return history
 
 # %% ../nbs/03_bigan.ipynb #f395d4b8

@@ -11,11 +11,13 @@ from torch import nn, Tensor
 
 from .objectives import energy, margin_loss, generator_energy_loss, pull_away_term, feature_matching_loss
 from .networks import Generator, AutoencoderDiscriminator, Encoder
-from .training import ConfigDict, EMA, sample_batch, log_epoch, autocast, progress, set_requires_grad
+from functools import partial
+from .training import ConfigDict, EMA, LossHistory, sample_batch, autocast, set_requires_grad
+from .loop import StageRun, train_stage, adam
 
 # %% auto #0
-__all__ = ['SencebganConfig', 'Sencebgan', 'discriminator_loss', 'generator_loss', 'make_stage1_optimizers', 'train_ebgan',
-           'recalibrate_batchnorm']
+__all__ = ['EBGAN_LOSSES', 'SencebganConfig', 'Sencebgan', 'discriminator_loss', 'generator_loss', 'make_stage1_optimizers',
+           'ebgan_iteration', 'ebgan_run', 'train_ebgan', 'recalibrate_batchnorm']
 
 # %% ../nbs/04_ebgan.ipynb #efcff51a
 @dataclass
@@ -103,45 +105,51 @@ def generator_loss(D:AutoencoderDiscriminator, x:Tensor, fake:Tensor, cfg:Senceb
     return dict(loss_g=loss, pull_away=pull_away.detach())
 
 # %% ../nbs/04_ebgan.ipynb #c28f3a7a
+EBGAN_LOSSES = ('loss_d', 'loss_g', 'energy_real', 'energy_fake', 'pull_away')
+
 def make_stage1_optimizers(model:Sencebgan, cfg:SencebganConfig) -> dict[str, torch.optim.Optimizer]:
     "Adam for G (lr_g) and D (lr_d) with the config's betas."
-    return dict(generator=torch.optim.Adam(model.generator.parameters(), cfg.lr_g, betas=cfg.betas),
-                discriminator=torch.optim.Adam(model.discriminator.parameters(), cfg.lr_d, betas=cfg.betas))
+    return dict(generator=adam(model.generator.parameters(), cfg.lr_g, cfg.betas),
+                discriminator=adam(model.discriminator.parameters(), cfg.lr_d, cfg.betas))
 
-def train_ebgan(model:Sencebgan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
-                cfg:SencebganConfig, rng:torch.Generator, # draws batches and codes
-                steps:range,                  # iterations to run (a resumed run starts later)
-                history, amp:bool=False,
-                on_epoch_end=None,            # called as f(step) after each epoch (checkpoints)
-               ):
-    "Stage 1: train G and D of `model` as an EBGAN for the iterations in `steps`."
-    G, D = model.generator.train(), model.discriminator.train()
+def ebgan_iteration(model:Sencebgan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
+                    cfg:SencebganConfig, rng:torch.Generator, # draws batches and codes
+                    amp:bool=False, step:int=0) -> Tensor:
+    "One stage-1 iteration: a D step, then `g_steps_per_d_step` G steps; its losses (5,) on the device."
+    G, D = model.generator, model.discriminator
     opt_g, opt_d = optimizers['generator'], optimizers['discriminator']
     B, device = cfg.batch_size, train_x.device
-    codes = lambda: torch.randn(B, cfg.latent_dim, device=device, generator=rng)
-    epoch_losses = []
-    bar = progress(steps, desc='stage 1 (EBGAN)')
-    for step in bar:
-        # (1) D step: real energies down, fake energies up to the margin
-        set_requires_grad(D, True)
+    codes = lambda: torch.randn(B, cfg.latent_dim, device=device, generator=rng)          # (B, latent)
+    # (1) D step: real energies down, fake energies up to the margin
+    with autocast(device, amp):
+        d = discriminator_loss(D, sample_batch(train_x, B, rng), G(codes()).detach(), cfg)
+    opt_d.zero_grad(set_to_none=False); d['loss_d'].backward(); opt_d.step()
+    model.emas['discriminator'].update()
+    # (2) G steps, D frozen: low-energy, diverse fakes that embed like real patches
+    set_requires_grad(D, False)
+    for _ in range(cfg.g_steps_per_d_step):
         with autocast(device, amp):
-            d = discriminator_loss(D, sample_batch(train_x, B, rng), G(codes()).detach(), cfg)
-        opt_d.zero_grad(set_to_none=True); d['loss_d'].backward(); opt_d.step()
-        model.emas['discriminator'].update()
-        # (2) G steps, D frozen: low-energy, diverse fakes that embed like real patches
-        set_requires_grad(D, False)
-        for _ in range(cfg.g_steps_per_d_step):
-            with autocast(device, amp):
-                g = generator_loss(D, sample_batch(train_x, B, rng), G(codes()), cfg)
-            opt_g.zero_grad(set_to_none=True); g['loss_g'].backward(); opt_g.step()
-            model.emas['generator'].update()
-        epoch_losses.append(torch.stack([d['loss_d'].detach(), g['loss_g'].detach(), d['energy_real'],
-                                         d['energy_fake'], g['pull_away']]).float())
-        if (step + 1) % cfg.iters_per_epoch == 0 or step == steps[-1]:
-            log_epoch(history, 'ebgan', step, epoch_losses, ('loss_d', 'loss_g', 'energy_real', 'energy_fake', 'pull_away'), bar)
-            epoch_losses = []
-            if on_epoch_end: on_epoch_end(step)
+            g = generator_loss(D, sample_batch(train_x, B, rng), G(codes()), cfg)
+        opt_g.zero_grad(set_to_none=False); g['loss_g'].backward(); opt_g.step()
+        model.emas['generator'].update()
     set_requires_grad(D, True)
+    return torch.stack([d['loss_d'], g['loss_g'], d['energy_real'], d['energy_fake'], g['pull_away']]).detach().float()
+
+def ebgan_run(model:Sencebgan, optimizers:dict, train_x:Tensor, cfg:SencebganConfig, rng:torch.Generator,
+              steps:range, history:LossHistory, amp:bool=False, on_epoch_end=None) -> StageRun:
+    "Stage 1 of `model` over `steps`, for `train_stage`."
+    model.generator.train(); model.discriminator.train()
+    return StageRun('ebgan', partial(ebgan_iteration, model, optimizers, train_x, cfg, rng, amp), EBGAN_LOSSES, steps, history,
+                    cfg.iters_per_epoch, train_x.device, on_epoch_end, generators=(rng,))
+
+def train_ebgan(model:Sencebgan, optimizers:dict, train_x:Tensor, cfg:SencebganConfig, rng:torch.Generator,
+                steps:range,                  # iterations to run (a resumed run starts later)
+                history:LossHistory, amp:bool=False,
+                on_epoch_end=None,            # called as f(step) after each epoch (checkpoints)
+                fast:str='eager',             # 'eager' | 'graph' | 'compile' | 'auto' (ebgan_ad.loop)
+               ) -> LossHistory:
+    "Stage 1: train G and D of `model` as an EBGAN for the iterations in `steps`."
+    train_stage([ebgan_run(model, optimizers, train_x, cfg, rng, steps, history, amp, on_epoch_end)], fast, 'stage 1 (EBGAN)')
     return history
 
 # %% ../nbs/04_ebgan.ipynb #eaf81e7c

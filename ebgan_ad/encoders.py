@@ -10,10 +10,13 @@ from torch import nn, Tensor
 
 from .objectives import energy
 from .ebgan import Sencebgan, SencebganConfig
-from .training import sample_batch, autocast, progress, frozen, log_epoch
+from functools import partial
+from .training import EMA, LossHistory, sample_batch, autocast, frozen
+from .loop import StageRun, train_stage, adam
 
 # %% auto #0
-__all__ = ['enc_g_loss', 'enc_r_loss', 'fixed_nets', 'make_encoder_optimizer', 'train_encoder']
+__all__ = ['enc_g_loss', 'enc_r_loss', 'fixed_nets', 'make_encoder_optimizer', 'encoder_iteration', 'encoder_run',
+           'train_encoder']
 
 # %% ../nbs/05_encoders.ipynb #a95fddd7
 def enc_g_loss(G:nn.Module, D:nn.Module, x:Tensor, z:Tensor, cfg:SencebganConfig) -> Tensor:
@@ -36,33 +39,40 @@ def fixed_nets(model:Sencebgan, cfg:SencebganConfig) -> dict[str, nn.Module]:
 
 def make_encoder_optimizer(encoder:nn.Module, cfg:SencebganConfig) -> torch.optim.Optimizer:
     "Adam with lr_enc and the config's betas."
-    return torch.optim.Adam(encoder.parameters(), cfg.lr_enc, betas=cfg.betas)
+    return adam(encoder.parameters(), cfg.lr_enc, cfg.betas)
+
+def encoder_iteration(stage:str, encoder:nn.Module, optimizer:torch.optim.Optimizer, ema:EMA,
+                      fixed:dict[str, nn.Module], # the frozen networks (`fixed_nets`)
+                      train_x:Tensor, cfg:SencebganConfig, rng:torch.Generator, amp:bool=False, step:int=0) -> Tensor:
+    "One iteration of stage 2 (`enc_g`) or 3 (`enc_r`): a batch, its loss against the frozen networks, one step; the loss (1,)."
+    x = sample_batch(train_x, cfg.batch_size, rng)                               # (B, C, 32, 32)
+    with autocast(train_x.device, amp):
+        if stage == 'enc_g':
+            loss = enc_g_loss(fixed['generator'], fixed['discriminator'], x, encoder(x), cfg)
+        else:
+            with torch.no_grad():
+                z = fixed['enc_g'](x)                                              # (B, latent)
+                x_hat = fixed['generator'](z)
+            loss = enc_r_loss(encoder, x_hat, z)
+    optimizer.zero_grad(set_to_none=False); loss.backward(); optimizer.step()
+    ema.update()
+    return loss.detach().float()[None]
+
+def encoder_run(stage:str, model:Sencebgan, optimizer:torch.optim.Optimizer, train_x:Tensor, cfg:SencebganConfig,
+                rng:torch.Generator, steps:range, history:LossHistory, amp:bool=False, on_epoch_end=None) -> StageRun:
+    "Stage 2 (`enc_g`) or 3 (`enc_r`) of `model` over `steps`, for `train_stage`: the other networks frozen."
+    if stage not in ('enc_g', 'enc_r'): raise ValueError(f"stage must be 'enc_g' or 'enc_r', got {stage!r}")
+    fixed = fixed_nets(model, cfg)
+    for name in ('generator', 'discriminator') + (('enc_g',) if stage == 'enc_r' else ()): frozen(fixed[name])
+    encoder = getattr(model, stage).train()
+    iteration = partial(encoder_iteration, stage, encoder, optimizer, model.emas[stage], fixed, train_x, cfg, rng, amp)
+    return StageRun(stage, iteration, (f'loss_{stage}',), steps, history, cfg.iters_per_epoch, train_x.device, on_epoch_end, (rng,))
 
 def train_encoder(stage:str,                    # 'enc_g' (stage 2) or 'enc_r' (stage 3)
                   model:Sencebgan, optimizer:torch.optim.Optimizer, train_x:Tensor, cfg:SencebganConfig,
-                  rng:torch.Generator, steps:range, history, amp:bool=False, on_epoch_end=None):
+                  rng:torch.Generator, steps:range, history:LossHistory, amp:bool=False, on_epoch_end=None,
+                  fast:str='eager') -> LossHistory:
     "Stage 2 (`enc_g`) or 3 (`enc_r`): fit one encoder of `model` against the frozen networks."
-    if stage not in ('enc_g', 'enc_r'): raise ValueError(f"stage must be 'enc_g' or 'enc_r', got {stage!r}")
-    fixed = fixed_nets(model, cfg)
-    encoder = getattr(model, stage).train()
-    device, losses = train_x.device, []
-    bar = progress(steps, desc=f"stage {2 if stage == 'enc_g' else 3} ({stage})")
-    for name in ('generator', 'discriminator') + (('enc_g',) if stage == 'enc_r' else ()): frozen(fixed[name])
-    for step in bar:
-        x = sample_batch(train_x, cfg.batch_size, rng)                           # (B, C, 32, 32)
-        with autocast(device, amp):
-            if stage == 'enc_g':
-                loss = enc_g_loss(fixed['generator'], fixed['discriminator'], x, encoder(x), cfg)
-            else:
-                with torch.no_grad():
-                    z = fixed['enc_g'](x)                                          # (B, latent)
-                    x_hat = fixed['generator'](z)
-                loss = enc_r_loss(encoder, x_hat, z)
-        optimizer.zero_grad(set_to_none=True); loss.backward(); optimizer.step()
-        model.emas[stage].update()
-        losses.append(loss.detach().float()[None])
-        if (step + 1) % cfg.iters_per_epoch == 0 or step == steps[-1]:
-            log_epoch(history, stage, step, losses, (f'loss_{stage}',), bar)
-            losses = []
-            if on_epoch_end: on_epoch_end(step)
+    run = encoder_run(stage, model, optimizer, train_x, cfg, rng, steps, history, amp, on_epoch_end)
+    train_stage([run], fast, f"stage {2 if stage == 'enc_g' else 3} ({stage})")
     return history

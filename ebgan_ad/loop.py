@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 import torch
@@ -15,14 +16,15 @@ from torch import Tensor
 from .training import LossHistory, log_epoch, progress
 
 # %% auto #0
-__all__ = ['FAST_MODES', 'StageRun', 'train_stage', 'FastPathWarning', 'resolve_fast', 'GraphedIteration', 'fast_iteration']
+__all__ = ['FAST_MODES', 'StageRun', 'train_stage', 'FastPathWarning', 'resolve_fast', 'adam', 'load_optimizer_state',
+           'GraphedIteration', 'fast_iteration']
 
 # %% ../nbs/02b_loop.ipynb #ebf11d3a
 @dataclass
 class StageRun:
     "One training stage of one model, for `train_stage`."
     stage: str                              # 'bigan', 'ebgan', 'enc_g', 'enc_r': names it in messages and histories
-    iteration: Callable[[], Tensor]         # runs one iteration; returns its losses (n,) as float32 on the device
+    iteration: Callable[[int], Tensor]      # iteration(step) runs one iteration; returns its losses (n,) as float32 on the device
     loss_names: tuple[str, ...]             # the n names
     steps: range                            # the iterations to run, e.g. range(2400, 80000) when resumed
     history: LossHistory
@@ -53,7 +55,7 @@ def train_stage(runs:list[StageRun],
             if j >= len(run.steps): continue
             step = run.steps[j]
             with torch.cuda.stream(stream) if stream is not None else nullcontext():
-                buffers[i][filled[i]].copy_(step_once())          # stays on the device
+                buffers[i][filled[i]].copy_(step_once(step))          # stays on the device
             filled[i] += 1
             if run.is_epoch_end(step):
                 if stream is not None: torch.cuda.current_stream(device).wait_stream(stream)
@@ -78,38 +80,58 @@ def resolve_fast(fast:str, # 'auto' | 'eager' | 'graph' | 'compile'
     if fast == 'graph' and torch.device(device).type != 'cuda': raise ValueError(f"fast='graph' needs a CUDA device, got {str(device)!r}: use 'auto', 'eager' or 'compile'")
     return fast
 
+# %% ../nbs/02b_loop.ipynb #467b8cc1
+def adam(parameters, lr:float, betas:tuple=(0.5, 0.999)) -> torch.optim.Adam:
+    "Adam over `parameters`; on a GPU with its step count on the device (`capturable`), so that no step waits for the host."
+    parameters = list(parameters)
+    return torch.optim.Adam(parameters, lr, betas=tuple(betas), capturable=parameters[0].is_cuda)
+
+def load_optimizer_state(optimizer:torch.optim.Optimizer, state:dict):
+    "`optimizer.load_state_dict(state)`, keeping the optimizer's own `capturable` (the file may come from another device)."
+    capturable = [g.get('capturable', False) for g in optimizer.param_groups]
+    optimizer.load_state_dict(state)
+    for group, c in zip(optimizer.param_groups, capturable):
+        group['capturable'] = c
+        for p in group['params']:
+            s = optimizer.state.get(p, {})
+            if 'step' in s: s['step'] = s['step'].to(p.device if c else 'cpu', torch.float32)
+
 # %% ../nbs/02b_loop.ipynb #c3289ade
 class GraphedIteration:
     "`iteration` run eagerly for `warmup` calls, then recorded once as a CUDA graph and replayed: one launch per iteration."
-    def __init__(self, iteration:Callable[[], Tensor], generators:tuple=(), # CUDA generators it draws from
+    def __init__(self, iteration:Callable[[int], Tensor], # a static iteration: the same work whatever its step
+                 generators:tuple=(), # the generators it draws from; the CUDA ones are registered with the graph
                  warmup:int=3, stage:str=''):
         self.iteration, self.generators, self.warmup, self.stage = iteration, generators, warmup, stage
         self.calls, self.graph, self.out, self.mode = 0, None, None, 'graph'
 
-    def __call__(self) -> Tensor:
+    def __call__(self, step:int) -> Tensor:
         self.calls += 1
         if self.graph is not None: self.graph.replay(); return self.out
-        if self.calls <= self.warmup or self.mode == 'eager': return self.iteration()
-        try: self.graph, self.out = self._capture()
+        if self.calls <= self.warmup or self.mode == 'eager': return self.iteration(step)
+        try: self.graph, self.out = self._capture(step)
         except Exception as e:                             # recording runs nothing: the state is as before
             self.mode = 'eager'
             warnings.warn(f"stage {self.stage!r}: CUDA-graph capture failed ({type(e).__name__}: {e}); it goes on eagerly", FastPathWarning)
-            return self.iteration()
+            return self.iteration(step)
         self.graph.replay()
         return self.out
 
-    def _capture(self):
+    def _capture(self, step:int):
         graph = torch.cuda.CUDAGraph()
-        for g in self.generators: graph.register_generator_state(g)   # draws advance at every replay
-        with torch.cuda.graph(graph): out = self.iteration()
+        for g in self.generators:
+            if g.device.type == 'cuda': graph.register_generator_state(g)   # its draws advance at every replay
+        with torch.cuda.graph(graph): out = self.iteration(step)
         return graph, out
 
-def fast_iteration(run:StageRun, mode:str) -> Callable[[], Tensor]:
+def fast_iteration(run:StageRun, mode:str) -> Callable[[int], Tensor]:
     "The iteration of `run` as `mode` runs it; the result's `.mode` says how it runs."
-    if mode == 'eager' or not run.static:
-        step_once = lambda: run.iteration()
+    if mode == 'graph' and run.static: return GraphedIteration(run.iteration, run.generators, stage=run.stage)
+    if mode == 'compile' and run.static:
+        body = torch.compile(partial(run.iteration, 0))    # static: the step does not matter, and an int would recompile
+        step_once = lambda step: body()
+    else:
+        step_once = lambda step: run.iteration(step)
         if mode != 'eager': warnings.warn(f"stage {run.stage!r}: its iteration changes with the step, so it runs eagerly", FastPathWarning)
-    elif mode == 'graph': return GraphedIteration(run.iteration, run.generators, stage=run.stage)
-    else: step_once = torch.compile(run.iteration)
     step_once.mode = mode if run.static else 'eager'
     return step_once
