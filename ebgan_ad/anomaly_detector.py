@@ -5,6 +5,7 @@
 # %% ../nbs/02c_anomaly_detector.ipynb #7daebd10
 from __future__ import annotations
 import time, warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +68,12 @@ class AnomalyDetector:
     def inference_nets(self) -> nn.Module: raise NotImplementedError
     def batch_scores(self, nets:nn.Module, x:Tensor) -> dict[str, Tensor]: raise NotImplementedError
     def reconstructions(self, x:Tensor) -> dict[str, Tensor]: raise NotImplementedError
-    def samples(self, n:int=16) -> Tensor: raise NotImplementedError
+
+    @torch.no_grad()
+    def samples(self, n:int=16) -> Tensor:
+        "n generated patches G(z), z ~ N(0, I) drawn with the config's seed, on the CPU (for models with a generator)."
+        z = torch.randn(n, self.cfg.latent_dim, generator=torch.Generator().manual_seed(self.cfg.seed))
+        return self.inference_nets().generator(z.to(self.device)).float().cpu()
 
     @classmethod
     def model_config(cls, d:dict):

@@ -18,16 +18,16 @@ from .objectives import bigan_discriminator_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
 from functools import partial
 from .training import ConfigDict, EMA, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad
-from .training import resolve_device, seed_everything, score_in_batches, check_patches, atomic_save, read_model_file
+from .training import seed_everything
 from .loop import StageRun, train_stage, adam
+from .anomaly_detector import AnomalyDetector
 
 # %% auto #0
-__all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BIGAN_FILE_FORMAT', 'BIGAN_FILE_VERSION', 'BiganConfig', 'Bigan', 'Targets',
-           'bigan_targets', 'input_noise_std', 'add_input_noise', 'discriminator_loss', 'generator_loss',
-           'encoder_loss', 'make_bigan_optimizers', 'bigan_iteration', 'bigan_run', 'train_bigan', 'fit_bigan',
-           'BiganPasses', 'per_sample_lp', 'residual_score', 'feature_score', 'cross_entropy_score',
-           'real_pair_cross_entropy_score', 'weighted_score', 'all_bigan_scores', 'bigan_forward', 'bigan_scores',
-           'save_bigan', 'load_bigan']
+__all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BiganConfig', 'Bigan', 'Targets', 'bigan_targets', 'input_noise_std',
+           'add_input_noise', 'discriminator_loss', 'generator_loss', 'encoder_loss', 'make_bigan_optimizers',
+           'bigan_iteration', 'bigan_run', 'train_bigan', 'BiganPasses', 'per_sample_lp', 'residual_score',
+           'feature_score', 'cross_entropy_score', 'real_pair_cross_entropy_score', 'weighted_score',
+           'all_bigan_scores', 'bigan_forward', 'BiganDetector']
 
 # %% ../nbs/03_bigan.ipynb #79634080
 @dataclass
@@ -220,25 +220,6 @@ def train_bigan(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) o
     train_stage([bigan_run(model, optimizers, train_x, cfg, rng, steps, history, amp, on_epoch_end)], fast, 'BiGAN')
     return history
 
-# %% ../nbs/03_bigan.ipynb #f395d4b8
-def fit_bigan(train:Tensor, # normal training patches (N, C, 32, 32) in model range
-              cfg:BiganConfig|dict|None=None,
-              device:str='auto',     # 'auto', 'cpu', 'cuda', 'cuda:1', ...
-              amp:bool=False,        # bf16 autocast
-              on_epoch_end=None,     # called as f(model, step) after each epoch
-             ) -> tuple[Bigan, LossHistory]:
-    "Train a BiGAN from scratch on `train` with `cfg`, seeded by `cfg.seed`."
-    cfg = BiganConfig.from_dict(cfg) if isinstance(cfg, dict) else (cfg or BiganConfig())
-    check_patches(train, cfg.channels, 'train')
-    device = resolve_device(device)
-    seed_everything(cfg.seed)                                     # network initialisation and D's dropout masks
-    model = Bigan(cfg).to(device)
-    rng = torch.Generator(device).manual_seed(cfg.seed)           # batches, codes, soft labels, input noise
-    callback = (lambda step: on_epoch_end(model, step)) if on_epoch_end else None
-    history = train_bigan(model, make_bigan_optimizers(model, cfg), train.to(device), cfg, rng,
-                          range(cfg.epochs * cfg.iters_per_epoch), LossHistory(), amp, callback)
-    return model, history
-
 # %% ../nbs/03_bigan.ipynb #65286513
 class BiganPasses(NamedTuple):
     "Everything one forward pass of a trained BiGAN gives for a batch of patches."
@@ -287,31 +268,25 @@ def bigan_forward(nets, # holds .generator, .encoder, .discriminator in eval mod
     return BiganPasses(x=x, z=z, x_hat=x_hat, logit_x=d.logit[:B], f_x=d.features[:B],
                        logit_x_hat=d.logit[B:], f_x_hat=d.features[B:])
 
-def bigan_scores(nets, # e.g. `Bigan.inference_nets()`: the EMA networks in eval mode
-                 x:Tensor, # (N, C, H, W) patches in model range, on any device
-                 cfg:BiganConfig|None=None, # score weight, variant and degree
-                 batch_size:int=4096, amp:bool=False) -> dict[str, Tensor]:
-    "Every BiGAN score variant of every patch (N,) on the CPU, computed in large batches on the networks' device."
-    cfg = cfg or BiganConfig()
-    for name in Bigan.NAMES:
-        if getattr(nets, name).training:
-            raise ValueError(f"nets.{name} is in training mode: scores need eval mode (use Bigan.inference_nets())")
-    device = next(nets.generator.parameters()).device
-    return score_in_batches(lambda batch: all_bigan_scores(bigan_forward(nets, batch), cfg), x, device, batch_size, amp)
-
 # %% ../nbs/03_bigan.ipynb #3a451bfd
-BIGAN_FILE_FORMAT, BIGAN_FILE_VERSION = 'ebgan_ad.bigan', 1
+class BiganDetector(AnomalyDetector):
+    "The BiGAN reference detector: G, E and D trained jointly, scored as Zenati et al. (`BiganConfig.score_variant`)."
+    name, config_class, headline = 'bigan', BiganConfig, 'score'
+    trains_together = False                                          # D's dropout draws from torch's global generator
 
-def save_bigan(model:Bigan, cfg:BiganConfig, path:str|Path) -> Path:
-    "Write a trained BiGAN (raw and averaged weights) and its config to `path`, atomically."
-    path = Path(path)   # atomic_save makes its folder
-    atomic_save(dict(format=BIGAN_FILE_FORMAT, format_version=BIGAN_FILE_VERSION, library_version=ebgan_ad.__version__,
-                     config=cfg.to_dict(), model=model.state_dict()), path)
-    return path
+    def build(self):
+        seed_everything(self.cfg.seed)                               # network initialisation and D's dropout masks
+        self.model = Bigan(self.cfg).to(self.device)
+        self.optimizers = make_bigan_optimizers(self.model, self.cfg)
 
-def load_bigan(path:str|Path, device:str='auto') -> tuple[Bigan, BiganConfig]:
-    "The BiGAN in `path` (written by `save_bigan`, e.g. a BiGAN run's model.pt) on `device`, and its config."
-    state = read_model_file(path, BIGAN_FILE_FORMAT, BIGAN_FILE_VERSION, missing=FileNotFoundError)
-    cfg = BiganConfig.from_dict(state['config'])
-    model = Bigan(cfg); model.load_state_dict(state['model'])
-    return model.to(resolve_device(device)), cfg
+    def stage_lengths(self) -> dict[str, int]: return dict(bigan=self.cfg.epochs * self.cfg.iters_per_epoch)
+    def stage_run(self, stage, train, steps, on_epoch_end=None) -> StageRun:
+        return bigan_run(self.model, self.optimizers, train, self.cfg, self.rng, steps, self.history[stage], self.amp, on_epoch_end)
+    def inference_nets(self) -> nn.Module: return self.model.inference_nets()
+    def batch_scores(self, nets, x) -> dict[str, Tensor]: return all_bigan_scores(bigan_forward(nets, x), self.cfg)
+
+    @torch.no_grad()
+    def reconstructions(self, x:Tensor) -> dict[str, Tensor]:
+        "x and G(E(x)), (N, C, 32, 32) each, on the CPU."
+        nets, x = self.inference_nets(), x.to(self.device)
+        return {'x': x.float().cpu(), 'G(E(x))': nets.generator(nets.encoder(x)).float().cpu()}

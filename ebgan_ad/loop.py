@@ -33,23 +33,30 @@ class StageRun:
     on_epoch_end: Callable[[int], None]|None = None   # called with the epoch's last step (checkpoints)
     generators: tuple = ()                  # the CUDA generators the iteration draws from (a CUDA graph must know them)
     static: bool = True                     # False: the iteration's work changes with the step (it cannot be one CUDA graph)
+    _steppers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def is_epoch_end(self, step:int) -> bool: return (step + 1) % self.iters_per_epoch == 0 or step == self.steps[-1]
+
+    def stepper(self, mode:str) -> Callable[[int], Tensor]:
+        "The iteration as `mode` runs it (see the fast path below), made once: a CUDA graph is recorded once for all later calls."
+        if mode not in self._steppers: self._steppers[mode] = fast_iteration(self, mode)
+        return self._steppers[mode]
 
 # %% ../nbs/02b_loop.ipynb #5caa9f3c
 def train_stage(runs:list[StageRun],
                 fast:str='eager', # 'eager' | 'compile' | 'graph' | 'auto' (see `resolve_fast`)
-                desc:str|None=None) -> list[str]:
+                desc:str|None=None,
+                quiet:bool=False) -> list[str]:   # True: no progress bar
     "Run every `StageRun` of `runs` for its steps, one step of each in turn; the way each iteration actually ran."
     if not runs: return []
     device = runs[0].device
-    steppers = [run.iteration if fast == 'eager' else fast_iteration(run, resolve_fast(fast, device)) for run in runs]   # the fast path: below
+    steppers = [run.iteration if fast == 'eager' else run.stepper(resolve_fast(fast, device)) for run in runs]   # the fast path: below
     streams = [torch.cuda.Stream(device) if device.type == 'cuda' else None for _ in runs]   # seeds overlap on a GPU
     for s in streams:
         if s is not None: s.wait_stream(torch.cuda.current_stream(device))              # data and weights are ready
     buffers = [torch.empty(run.iters_per_epoch, len(run.loss_names), device=device) for run in runs]
     filled = [0] * len(runs)
-    bar = progress(range(max(len(run.steps) for run in runs)), desc or runs[0].stage + (f' × {len(runs)}' if len(runs) > 1 else ''))
+    bar = progress(range(max(len(run.steps) for run in runs)), desc or runs[0].stage + (f' × {len(runs)}' if len(runs) > 1 else ''), disable=quiet)
     for j in bar:
         for i, (run, step_once, stream) in enumerate(zip(runs, steppers, streams)):
             if j >= len(run.steps): continue
