@@ -17,7 +17,7 @@ from .ebgan import SencebganConfig, Sencebgan, make_stage1_optimizers, train_ebg
 from .encoders import train_encoder, make_encoder_optimizer
 from .scores import score_patches, HEADLINE_SCORE
 from .metrics import validation_threshold
-from .training import resolve_device, atomic_save, LossHistory, check_patches, read_model_file
+from .training import resolve_device, atomic_save, LossHistory, check_patches, read_model_file, check_value, resolve_precision
 
 # %% auto #0
 __all__ = ['STAGES', 'FILE_FORMAT', 'FILE_VERSION', 'DetectorFileError', 'UntrainedDetectorWarning', 'Detector', 'fit', 'score',
@@ -45,9 +45,14 @@ class Detector:
                  amp:bool=False,            # bf16 autocast for training
                  threshold_quantile:float=0.95, # quantile of validation-normal scores used as threshold
                  score_batch_size:int=4096,
-                 score_amp:bool=True):      # bf16 autocast for scoring: 2.2x faster on a CPU, same ranking (nbs/11_benchmark)
+                 score_precision:str='auto', # 'auto': bf16 where the device computes it in hardware, else fp32; or 'bf16', 'fp32'
+                 score_amp:bool|None=None): # the older switch, overriding score_precision if given: True is 'bf16', False 'fp32'
+        check_value('threshold_quantile', threshold_quantile, float, '(0, 1)')
+        check_value('score_batch_size', score_batch_size, int, '>= 1')
         self.cfg = SencebganConfig.from_dict(cfg) if isinstance(cfg, dict) else (cfg or SencebganConfig())
-        self.device, self.amp, self.score_amp = resolve_device(device), amp, score_amp
+        self.device, self.amp = resolve_device(device), amp
+        if score_amp is not None: score_precision = 'bf16' if score_amp else 'fp32'
+        self.score_precision = resolve_precision(score_precision, self.device)   # 'bf16' or 'fp32'
         self.threshold_quantile, self.score_batch_size = threshold_quantile, score_batch_size
         torch.manual_seed(self.cfg.seed)                               # network initialisation
         self.model = Sencebgan(self.cfg).to(self.device)
@@ -101,7 +106,7 @@ def score(self:Detector, x:Tensor) -> dict[str, Tensor]:
         done = ', '.join(f"{s} {self.done[s]} of {n}" for s, n in lengths.items())
         warnings.warn(f"scoring a detector whose training is not finished (iterations done: {done}): call fit first",
                       UntrainedDetectorWarning, stacklevel=2)
-    return score_patches(self.model.inference_nets(self.cfg.use_ema), x, self.score_batch_size, self.score_amp)
+    return score_patches(self.model.inference_nets(self.cfg.use_ema), x, self.score_batch_size, amp=self.score_precision == 'bf16')
 
 def calibrate(self:Detector, val:Tensor) -> dict[str, float]:
     "Set each score's threshold to the `threshold_quantile` of its scores on validation normals `val`."
@@ -117,13 +122,19 @@ def predict(self:Detector, x:Tensor, score:str=HEADLINE_SCORE) -> Tensor:
 Detector.score, Detector.calibrate, Detector.predict = score, calibrate, predict
 
 # %% ../nbs/08_detector.ipynb #a79c5df3
-def anomaly_map(self:Detector, image:Tensor|np.ndarray, # uint8 (H, W) or (C, H, W), any size >= 32
-                score:str=HEADLINE_SCORE, stride:int=16) -> Tensor:
+def anomaly_map(self:Detector, image:Tensor|np.ndarray, # uint8 (H, W), (C, H, W) or (H, W, C), any size >= 32
+                score:str=HEADLINE_SCORE,
+                stride:int=16, # 1 to 32: windows further apart than their size would leave pixels uncovered
+               ) -> Tensor:
     "Pixel heatmap (H, W) of `score` for a full uint8 image."
-    image = torch.as_tensor(image)
+    image, C = torch.as_tensor(image), self.cfg.channels
     if image.dtype != torch.uint8: raise ValueError(f"image must be uint8 (as read from disk), got {image.dtype}")
-    image = image if image.ndim == 3 else image[None]
-    if image.shape[0] != self.cfg.channels: raise ValueError(f"image has {image.shape[0]} channels, the detector {self.cfg.channels}")
+    check_value('stride', stride, int, '[1, 32]')
+    shape = tuple(image.shape)
+    if image.ndim == 2: image = image[None]
+    elif image.ndim == 3 and shape[0] != C and shape[-1] == C: image = image.permute(2, 0, 1)   # (H, W, C) -> (C, H, W)
+    if image.ndim != 3 or image.shape[0] != C:
+        raise ValueError(f"image must have the detector's {C} channel(s), as (C, H, W) or (H, W, C){' or (H, W)' if C == 1 else ''}; got shape {shape}")
     patches, corners = tile_image(image, 32, stride)
     s = self.score(to_model_range(patches, self.cfg.input_norm))[score]
     return heatmap_from_patch_scores(s, corners, tuple(image.shape[-2:]), 32)
