@@ -4,7 +4,7 @@
 
 # %% ../nbs/02c_anomaly_detector.ipynb #7daebd10
 from __future__ import annotations
-import time, warnings
+import re, time, warnings
 from functools import partial
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from torch import nn, Tensor
 import ebgan_ad
 from .data import to_model_range, tile_image, heatmap_from_patch_scores
 from .metrics import validation_threshold
-from .training import resolve_device, atomic_save, LossHistory, check_patches, score_in_batches
+from .training import resolve_device, atomic_save, LossHistory, check_patches, check_value, score_in_batches, resolve_precision
 from .loop import StageRun, train_stage, load_optimizer_state
 
 # %% auto #0
@@ -38,20 +38,24 @@ class AnomalyDetector:
     config_class: type = None           # its config dataclass (a `ConfigDict` with `seed`, `channels`, `input_norm`)
     headline: str = ''                  # its pre-registered score
     trains_together: bool = True        # False: it draws from torch's global generator, so its seeds train one after another
-    score_amp_default: bool = False     # bf16 autocast when scoring, unless the caller says otherwise
+    score_precision_default: str = 'auto'   # 'auto' (bf16 where the device computes it in hardware), 'fp32' or 'bf16'
 
     def __init__(self, cfg=None,                     # a `config_class` instance or a dict of its fields; None: its defaults
                  device:str='auto',                  # 'auto', 'cpu', 'cuda', 'cuda:1', ...
                  amp:bool=False,                     # bf16 autocast for training
                  threshold_quantile:float=0.95,      # quantile of validation-normal scores used as threshold
                  score_batch_size:int=4096,
-                 score_amp:bool|None=None,           # bf16 autocast for scoring; None: the model's default
+                 score_precision:str|None=None,      # 'auto' | 'fp32' | 'bf16'; None: the model's default
+                 score_amp:bool|None=None,           # the older switch, overriding score_precision if given: True is 'bf16'
                  fast:str='auto'):                   # how iterations run: 'auto' | 'eager' | 'graph' | 'compile' (ebgan_ad.loop)
+        check_value('threshold_quantile', threshold_quantile, float, '(0, 1)')
+        check_value('score_batch_size', score_batch_size, int, '>= 1')
         self.cfg = self.config_class.from_dict(cfg) if isinstance(cfg, dict) else (cfg or self.config_class())
         if not isinstance(self.cfg, self.config_class):
             raise TypeError(f"cfg must be a {self.config_class.__name__} or a dict of its fields, got {type(self.cfg).__name__}")
         self.device, self.amp, self.fast = resolve_device(device), amp, fast
-        self.score_amp = self.score_amp_default if score_amp is None else score_amp
+        if score_amp is not None: score_precision = 'bf16' if score_amp else 'fp32'
+        self.score_precision = resolve_precision(score_precision or self.score_precision_default, self.device)   # 'bf16' or 'fp32'
         self.threshold_quantile, self.score_batch_size = threshold_quantile, score_batch_size
         self.build()                                                     # seeded: network initialisation
         self.global_rng = _global_rng_state(self.device)                 # where torch's global generator stands now
@@ -168,7 +172,7 @@ def score(self:AnomalyDetector, x:Tensor) -> dict[str, Tensor]:
         warnings.warn(f"scoring a detector whose training is not finished (iterations done: {done}): call fit first",
                       UntrainedDetectorWarning, stacklevel=2)
     nets = self.inference_nets()
-    return score_in_batches(partial(self.batch_scores, nets), x, self.device, self.score_batch_size, self.score_amp)
+    return score_in_batches(partial(self.batch_scores, nets), x, self.device, self.score_batch_size, amp=self.score_precision == 'bf16')
 
 def calibrate(self:AnomalyDetector, val:Tensor) -> dict[str, float]:
     "Set each score's threshold to the `threshold_quantile` of its scores on validation normals `val`."
@@ -182,13 +186,19 @@ def predict(self:AnomalyDetector, x:Tensor, score:str|None=None) -> Tensor:
     if score not in self.thresholds: raise ValueError(f"unknown score {score!r}: use one of {sorted(self.thresholds)}")
     return self.score(x)[score] >= self.thresholds[score]
 
-def anomaly_map(self:AnomalyDetector, image:Tensor|np.ndarray, # uint8 (H, W) or (C, H, W), any size >= 32
-                score:str|None=None, stride:int=16) -> Tensor:
+def anomaly_map(self:AnomalyDetector, image:Tensor|np.ndarray, # uint8 (H, W), (C, H, W) or (H, W, C), any size >= 32
+                score:str|None=None,
+                stride:int=16, # 1 to 32: windows further apart than their size would leave pixels uncovered
+               ) -> Tensor:
     "Pixel heatmap (H, W) of `score` (default the headline) for a full uint8 image."
-    image = torch.as_tensor(image)
+    image, C = torch.as_tensor(image), self.cfg.channels
     if image.dtype != torch.uint8: raise ValueError(f"image must be uint8 (as read from disk), got {image.dtype}")
-    image = image if image.ndim == 3 else image[None]
-    if image.shape[0] != self.cfg.channels: raise ValueError(f"image has {image.shape[0]} channels, the detector {self.cfg.channels}")
+    check_value('stride', stride, int, '[1, 32]')
+    shape = tuple(image.shape)
+    if image.ndim == 2: image = image[None]
+    elif image.ndim == 3 and shape[0] != C and shape[-1] == C: image = image.permute(2, 0, 1)   # (H, W, C) -> (C, H, W)
+    if image.ndim != 3 or image.shape[0] != C:
+        raise ValueError(f"image must have the detector's {C} channel(s), as (C, H, W) or (H, W, C){' or (H, W)' if C == 1 else ''}; got shape {shape}")
     patches, corners = tile_image(image, 32, stride)
     s = self.score(to_model_range(patches, self.cfg.input_norm))[score or self.headline]
     return heatmap_from_patch_scores(s, corners, tuple(image.shape[-2:]), 32)
@@ -204,10 +214,13 @@ def read_detector_file(path:str|Path,
     "The state `AnomalyDetector.save` wrote to `path`; a `DetectorFileError` saying what is wrong with the file otherwise."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"detector file not found: {path}")
-    try: state = torch.load(path, map_location='cpu', weights_only=True)
+    try: state = torch.load(path, map_location='cpu', weights_only=True)            # tensors and plain data only
     except Exception as e:
-        raise DetectorFileError(f"cannot read detector file {path}: it is corrupt, not a torch file, or holds objects other than "
-                                f"tensors and plain values ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+        if found := re.search(r'GLOBAL ([\w.]+)', str(e)):
+            raise DetectorFileError(f"{path} is not an ebgan_ad detector file: it holds the Python object {found[1]}, which no detector "
+                                    "file holds; it was not loaded, since loading it could run code") from None
+        detail = '' if 'Weights only load failed' in str(e) else f": {e}"   # torch's own text advises weights_only=False
+        raise DetectorFileError(f"cannot read detector file {path} (corrupt or not a torch file){detail}") from None
     kind = state.get('format') if isinstance(state, dict) else None
     if kind != FILE_FORMAT:
         old = f" (it is an older ebgan_ad {kind!r} file: train it again with this version)" if isinstance(kind, str) and kind.startswith('ebgan_ad.') else ''

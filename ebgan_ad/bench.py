@@ -376,13 +376,13 @@ def image_heatmap(scorer:Callable[[Tensor], dict], image:Tensor, # uint8 (H, W)
     return heatmap_from_patch_scores(s, corners.cpu(), tuple(image.shape[-2:]), 32)
 
 def _detector_map(detector, image:Tensor, amp:bool) -> Tensor:
-    "`detector.anomaly_map(image)` with scoring autocast switched to `amp` for this call."
-    old, detector.score_amp = detector.score_amp, amp
+    "`detector.anomaly_map(image)` with its scoring precision switched to bf16 (`amp`) or fp32 for this call."
+    old, detector.score_precision = detector.score_precision, 'bf16' if amp else 'fp32'
     try:
         with warnings.catch_warnings():    # timing needs no training: untrained networks are as fast
             warnings.simplefilter('ignore', UntrainedDetectorWarning)
             return detector.anomaly_map(image)
-    finally: detector.score_amp = old
+    finally: detector.score_precision = old
 
 def bench_heatmap(detector, image:Tensor, pairs:list[tuple[str, str]], repeats:int=3) -> list[dict]:
     "Seconds for one full-image heatmap per (variant, precision): median of `repeats` interleaved rounds, after one warm-up."

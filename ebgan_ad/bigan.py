@@ -17,7 +17,7 @@ import ebgan_ad
 from .objectives import bigan_discriminator_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
 from functools import partial
-from .training import ConfigDict, EMA, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad
+from .training import ConfigDict, setting, EMA, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad
 from .training import seed_everything
 from .loop import StageRun, train_stage, adam
 from .anomaly_detector import AnomalyDetector
@@ -34,47 +34,32 @@ __all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BiganConfig', 'Bigan', 'Targets
 class BiganConfig(ConfigDict):
     "All hyperparameters of the BiGAN reference detector (defaults = the thesis's run with its defects corrected: nbs/00b_thesis.ipynb#bigan)."
     # networks and data
-    latent_dim: int = 256
-    channels: int = 1
-    input_norm: str = 'tanh'                 # 'tanh' | 'standardize' (original)
+    latent_dim: int = setting(256, '>= 1')
+    channels: int = setting(1, (1, 3))
+    input_norm: str = setting('tanh', ('tanh', 'standardize'))   # 'standardize' = original
     # optimisation
-    lr_d: float = 1e-6
-    lr_g: float = 5e-5
-    lr_e: float = 5e-5                       # the code's value; the thesis text says 1e-6
-    betas: tuple = (0.5, 0.999)
-    batch_size: int = 64
-    epochs: int = 51
-    iters_per_epoch: int = 800
-    ema_decay: float = 0.999
+    lr_d: float = setting(1e-6, '>= 0')
+    lr_g: float = setting(5e-5, '>= 0')
+    lr_e: float = setting(5e-5, '>= 0')                          # the code's value; the thesis text says 1e-6
+    betas: tuple[float, float] = setting((0.5, 0.999), '[0, 1)')
+    batch_size: int = setting(64, '>= 1')
+    epochs: int = setting(51, '>= 1')
+    iters_per_epoch: int = setting(800, '>= 1')
+    ema_decay: float = setting(0.999, '[0, 1)')
     # generator loss
-    feature_match: str = 'mean'              # 'mean' | 'paired' (original) | 'off' (Zenati's EGBAD)
-    feature_match_weight: float = 0.1
+    feature_match: str = setting('mean', ('mean', 'paired', 'off'))  # 'paired' = original, 'off' = Zenati's EGBAD
+    feature_match_weight: float = setting(0.1, '>= 0')
     # ablation switches (Tables 5.2-5.6)
     input_noise: bool = False                # IN: Gaussian noise on D's inputs, annealed over 10 epochs
     soft_labels: bool = False                # SL: y_real ~ U[0.9, 1], y_fake ~ U[0, 0.1], a few labels flipped
-    soft_label_flip_rate: float = 0.05       # SL: int(rate * batch_size) labels (drawn with replacement) become 1 - y
+    soft_label_flip_rate: float = setting(0.05, '[0, 1]')        # SL: int(rate * batch_size) labels (drawn with replacement) become 1 - y
     label_flip: bool = False                 # LF: swap every target of D, G and E
     # anomaly score
-    score_weight: float = 0.1                # Zenati's w on L_D: A = (1 - w) L_G + w L_D
-    score_variant: str = 'fm'                # L_D in A: 'fm' (feature matching) | 'ce' (cross-entropy)
-    score_degree: int = 1                    # norm degree of L_G and L_D^fm
+    score_weight: float = setting(0.1, '[0, 1]')                 # Zenati's w on L_D: A = (1 - w) L_G + w L_D
+    score_variant: str = setting('fm', ('fm', 'ce'))             # L_D in A: 'fm' (feature matching) | 'ce' (cross-entropy)
+    score_degree: int = setting(1, '>= 1')                       # norm degree of L_G and L_D^fm
     thesis_score_weights: bool = False       # True: the thesis's A = 0.75 L_G + 0.25 L_D
-    seed: int = 652016
-
-    def __post_init__(self):
-        choices = dict(input_norm=('tanh', 'standardize'), feature_match=('mean', 'paired', 'off'),
-                       score_variant=('fm', 'ce'), channels=(1, 3))
-        for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"BiganConfig.{name}={getattr(self, name)!r} is not one of {allowed}")
-        for name in ('latent_dim', 'batch_size', 'epochs', 'iters_per_epoch', 'score_degree'):
-            if getattr(self, name) < 1: raise ValueError(f"BiganConfig.{name} must be >= 1, got {getattr(self, name)}")
-        for name in ('lr_d', 'lr_g', 'lr_e', 'feature_match_weight'):
-            if getattr(self, name) < 0: raise ValueError(f"BiganConfig.{name} must be >= 0, got {getattr(self, name)}")
-        for name in ('score_weight', 'soft_label_flip_rate'):
-            if not 0 <= getattr(self, name) <= 1: raise ValueError(f"BiganConfig.{name} must be in [0, 1], got {getattr(self, name)}")
-        if not 0 <= self.ema_decay < 1: raise ValueError(f"BiganConfig.ema_decay must be in [0, 1), got {self.ema_decay}")
-        self.betas = tuple(self.betas)
+    seed: int = setting(652016, '[0, 4294967295]')
 
 # %% ../nbs/03_bigan.ipynb #6459ff6a
 class Bigan(nn.Module):
@@ -273,6 +258,7 @@ class BiganDetector(AnomalyDetector):
     "The BiGAN reference detector: G, E and D trained jointly, scored as Zenati et al. (`BiganConfig.score_variant`)."
     name, config_class, headline = 'bigan', BiganConfig, 'score'
     trains_together = False                                          # D's dropout draws from torch's global generator
+    score_precision_default = 'fp32'                                 # as BiGAN has always scored
 
     def build(self):
         seed_everything(self.cfg.seed)                               # network initialisation and D's dropout masks

@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument('--runs-dir', type=Path, default=Path('runs'), help='where run folders go (default runs/)')
     run.add_argument('--variant', action='append', default=None, help='only this sweep variant (repeatable)')
     run.add_argument('--skip-done', action='store_true', help='leave runs that already finished (their folder has environment.json) as they are')
+    run.add_argument('--score-precision', choices=('auto', 'fp32', 'bf16'), default=None,
+                     help="override the config's scoring precision; auto: bf16 where the device computes it in hardware, else fp32")
     exp = sub.add_parser('experiment', help='SENCEBGAN on the bundled NanoTWICE: thesis protocol on a GPU, quick on a CPU')
     mode = exp.add_mutually_exclusive_group()
     mode.add_argument('--quick', dest='quick', action='store_true', default=None, help='force the quick protocol')
@@ -37,19 +39,22 @@ def main(argv:list[str]|None=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ['bench']: return _bench(argv[1:])
     args = _parser().parse_args(argv)
-    from ebgan_ad.experiments import run_experiment, summarise_runs, repo_root, collect_run, ConfigError, RunError
     try:
+        from ebgan_ad.experiments import run_experiment, summarise_runs, repo_root, collect_run, ConfigError, RunError
         if args.command == 'collect':
             for d in args.run_dirs: print(f"{d} -> {collect_run(d, args.results_dir, figures=not args.records_only)}")
             return 0
         if args.command == 'run':
             folders = run_experiment(args.config, args.seeds, args.quick, args.runs_dir, args.device, variants=args.variant,
-                                     skip_done=args.skip_done)
+                                     skip_done=args.skip_done, score_precision=args.score_precision)
         else:
             import torch
             quick = (not torch.cuda.is_available()) if args.quick is None else args.quick
             print(f"ebgan-ad experiment: SENCEBGAN on NanoTWICE, {'quick protocol (no GPU found)' if quick and args.quick is None else 'quick protocol' if quick else 'thesis protocol'}", flush=True)
             folders = run_experiment(repo_root()/MAIN_CONFIG, 1, quick, args.runs_dir)
+    except KeyboardInterrupt as e:   # Ctrl-C: one line that says where the unfinished run is, not papermill's traceback
+        print(f"ebgan-ad {args.command}: {e or 'interrupted'}", file=sys.stderr)
+        return 130
     except (ConfigError, RunError, ValueError, FileNotFoundError) as e:
         print(f"ebgan-ad {args.command}: error: {e}", file=sys.stderr)
         return 2 if isinstance(e, ConfigError) else 1

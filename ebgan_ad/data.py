@@ -48,11 +48,23 @@ def verify_checksums(folder:Path, # folder holding the files and `checksums.sha2
                         f"(missing: {missing[:10]}{'...' if len(missing)>10 else ''}; corrupt: {corrupt})")
 
 # %% ../nbs/00_data.ipynb #6049949b
+def _range_to_uint8(a:np.ndarray) -> np.ndarray:
+    "An image of any number type scaled linearly to uint8 by its own range: its minimum becomes 0, its maximum 255."
+    a = a.astype(np.float64)
+    low, high = a.min(), a.max()
+    if high == low: return np.zeros(a.shape, np.uint8)
+    return np.round((a - low) * (255 / (high - low))).astype(np.uint8)
+
 def read_image(path:Path, mode:str='L') -> np.ndarray:
-    "Read an image file as uint8 in PIL `mode` ('L' gray or 'RGB'); a clear `DataError` names an unreadable file."
+    "Read an image file as uint8 in PIL `mode` ('L' gray or 'RGB'), a 16- or 32-bit one scaled by its range; a clear `DataError` names an unreadable file."
     if mode not in ('L', 'RGB'): raise DataError(f"unknown image mode {mode!r}: use 'L' or 'RGB'")
     try:
-        with Image.open(path) as im: return np.array(im.convert(mode))
+        with Image.open(path) as im:
+            if im.mode.startswith(('I', 'F')):            # one channel of 16- or 32-bit integers, or 32-bit floats
+                pixels = np.asarray(im)
+                if not np.isfinite(pixels).all(): raise DataError(f"image {path} holds NaN or infinite pixels")
+                im = Image.fromarray(_range_to_uint8(pixels))
+            return np.array(im.convert(mode))
     except (OSError, UnidentifiedImageError) as e: raise DataError(f"cannot read image {path}: {e}") from e
 
 def read_mask(path:Path, shape:tuple|None=None) -> np.ndarray:

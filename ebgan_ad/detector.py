@@ -15,6 +15,7 @@ from .scores import all_scores, forward_passes, per_sample_norm, HEADLINE_SCORE
 from .bigan import BiganDetector
 from .anomaly_detector import AnomalyDetector, DetectorFileError, UntrainedDetectorWarning, read_detector_file
 from .loop import StageRun
+from .training import resolve_precision
 
 # %% auto #0
 __all__ = ['STAGES', 'DETECTORS', 'Detector', 'EbganDetector', 'detector_class', 'load_detector']
@@ -25,7 +26,6 @@ STAGES = ('ebgan', 'enc_g', 'enc_r')
 class Detector(AnomalyDetector):
     "SENCEBGAN as an anomaly detector for 32x32 patches in model range."
     name, config_class, headline = 'sencebgan', SencebganConfig, HEADLINE_SCORE
-    score_amp_default = True   # bf16 autocast for scoring: about 2x faster on a CPU with bf16, same ranking (nbs/11_benchmark)
 
     def build(self):
         torch.manual_seed(self.cfg.seed)                                   # network initialisation

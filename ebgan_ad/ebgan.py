@@ -12,7 +12,7 @@ from torch import nn, Tensor
 from .objectives import energy, margin_loss, generator_energy_loss, pull_away_term, feature_matching_loss
 from .networks import Generator, AutoencoderDiscriminator, Encoder
 from functools import partial
-from .training import ConfigDict, EMA, LossHistory, sample_batch, autocast, set_requires_grad
+from .training import ConfigDict, setting, EMA, LossHistory, sample_batch, autocast, set_requires_grad
 from .loop import StageRun, train_stage, adam
 
 # %% auto #0
@@ -24,44 +24,34 @@ __all__ = ['EBGAN_LOSSES', 'SencebganConfig', 'Sencebgan', 'discriminator_loss',
 class SencebganConfig(ConfigDict):
     "All hyperparameters of SENCEBGAN's three stages (defaults = the thesis's settings with the defects corrected: nbs/00b_thesis.ipynb#training)."
     # networks and data
-    latent_dim: int = 256
-    channels: int = 1
-    input_norm: str = 'tanh'                 # 'tanh' | 'standardize' (original)
+    latent_dim: int = setting(256, '>= 1')
+    channels: int = setting(1, (1, 3))
+    input_norm: str = setting('tanh', ('tanh', 'standardize'))               # 'standardize' = original
     # stage 1: EBGAN
-    margin: float = 20.
-    margin_reduction: str = 'per_sample'     # 'per_sample' | 'batch_mean' (original)
-    pull_away_weight: float = 0.25
-    pull_away_squared: bool = True           # False = original
-    embedding_match: str = 'mean'            # 'mean' | 'paired' (original) | 'off'
-    embedding_match_weight: float = 0.1
-    g_steps_per_d_step: int = 3
-    lr_g: float = 1e-5
-    lr_d: float = 5e-6
-    bn_recalibrate: bool = True              # False = original
+    margin: float = setting(20., '>= 0')
+    margin_reduction: str = setting('per_sample', ('per_sample', 'batch_mean'))  # 'batch_mean' = original
+    pull_away_weight: float = setting(0.25, '>= 0')
+    pull_away_squared: bool = True                                           # False = original
+    embedding_match: str = setting('mean', ('mean', 'paired', 'off'))        # 'paired' = original
+    embedding_match_weight: float = setting(0.1, '>= 0')
+    g_steps_per_d_step: int = setting(3, '>= 1')
+    lr_g: float = setting(1e-5, '>= 0')
+    lr_d: float = setting(5e-6, '>= 0')
+    bn_recalibrate: bool = True                                              # False = original
     # stages 2 and 3: encoders
-    enc_g_loss: str = 'code'                 # 'code' | 'energy' (thesis text, degenerate)
-    enc_g_feature_weight: float = 0.4
-    lr_enc: float = 5e-5
-    use_ema: bool = True                     # False = original (raw weights)
+    enc_g_loss: str = setting('code', ('code', 'energy'))                    # 'energy' = thesis text (degenerate)
+    enc_g_feature_weight: float = setting(0.4, '>= 0')
+    lr_enc: float = setting(5e-5, '>= 0')
+    use_ema: bool = True                                                     # False = original (raw weights)
     # shared
-    betas: tuple = (0.5, 0.999)
-    batch_size: int = 64
-    ema_decay: float = 0.999
-    epochs_gan: int = 100
-    epochs_enc_g: int = 100
-    epochs_enc_r: int = 400
-    iters_per_epoch: int = 800
-    seed: int = 652016
-
-    def __post_init__(self):
-        choices = dict(input_norm=('tanh', 'standardize'), margin_reduction=('per_sample', 'batch_mean'),
-                       embedding_match=('mean', 'paired', 'off'), enc_g_loss=('code', 'energy'))
-        for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"SencebganConfig.{name}={getattr(self, name)!r} is not one of {allowed}")
-        for name in ('batch_size', 'g_steps_per_d_step', 'iters_per_epoch', 'latent_dim'):
-            if getattr(self, name) < 1: raise ValueError(f"SencebganConfig.{name} must be >= 1, got {getattr(self, name)}")
-        self.betas = tuple(self.betas)
+    betas: tuple[float, float] = setting((0.5, 0.999), '[0, 1)')
+    batch_size: int = setting(64, '>= 1')
+    ema_decay: float = setting(0.999, '[0, 1)')
+    epochs_gan: int = setting(100, '>= 1')                                   # every stage needs a trained stage 1
+    epochs_enc_g: int = setting(100, '>= 0')                                 # 0: stage 1 alone (model 'ebgan')
+    epochs_enc_r: int = setting(400, '>= 0')
+    iters_per_epoch: int = setting(800, '>= 1')
+    seed: int = setting(652016, '[0, 4294967295]')
 
 # %% ../nbs/04_ebgan.ipynb #8c007a14
 class Sencebgan(nn.Module):

@@ -4,9 +4,9 @@
 
 # %% ../nbs/09_experiments.ipynb #94153da5
 from __future__ import annotations
-import copy, importlib, inspect, json, os, platform, re, shutil, subprocess, time
+import copy, dataclasses, importlib, inspect, json, os, platform, re, shutil, subprocess, time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable
 
@@ -21,62 +21,68 @@ from .datasets import SPLIT_BUILDERS, TestImages, folder_test_images, load_split
 from .ebgan import SencebganConfig
 from .bigan import BiganConfig, fit_bigan, bigan_scores, save_bigan
 from .detector import Detector
-from .scores import HEADLINE_SCORE, forward_passes
+from .scores import HEADLINE_SCORE, SINGLE_SCORES, COMBINED_SCORES, forward_passes
 from .metrics import evaluate, roc_curve_data, pr_curve_data, pixel_auroc, pro_score, jsonable, threshold_key
-from .training import ConfigDict, atomic_write_json, atomic_write_text, _atomic_write, resolve_device, LossHistory
+from .training import ConfigDict, setting, check_value, field_types, PRECISIONS, resolve_precision, resolve_device, LossHistory
+from .training import atomic_write_json, atomic_write_text, _atomic_write
 
 # %% auto #0
-__all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'QUICK', 'QUICK_DATA', 'RECORD_FILES', 'NOTEBOOK', 'NOTEBOOK_PARAMETERS',
-           'ExperimentConfig', 'model_config_class', 'apply_overrides', 'ConfigError', 'load_config', 'config_yaml',
-           'ResolvedExperiment', 'resolve', 'repo_root', 'git_state', 'device_name', 'environment_record', 'StageTimer',
-           'load_data', 'FittedModel', 'fit_model', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics',
-           'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses', 'plot_heatmaps', 'plt_subplots',
-           'save_figure', 'headline_curves', 'run_name', 'run_folder', 'write_run_record', 'finished_run',
-           'compact_png', 'compact_json', 'terminal_text', 'tidy_streams', 'notebook_without_images', 'replace_folder',
-           'collect_run', 'experiment_notebook', 'notebook_parameters', 'run_parameters', 'run_experiment', 'RunError',
-           'summarise_runs']
+__all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'SCORE_VARIANTS', 'QUICK', 'QUICK_DATA', 'RECORD_FILES', 'NOTEBOOK',
+           'NOTEBOOK_PARAMETERS', 'ExperimentConfig', 'model_config_class', 'apply_overrides', 'ConfigError',
+           'load_config', 'config_yaml', 'ResolvedExperiment', 'resolve', 'repo_root', 'git_state', 'device_name',
+           'environment_record', 'StageTimer', 'subset_test', 'load_data', 'FittedModel', 'fit_model', 'run_metrics',
+           'heatmaps_of_test_images', 'pixel_metrics', 'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses',
+           'plot_heatmaps', 'plt_subplots', 'save_figure', 'headline_curves', 'run_name', 'run_folder',
+           'write_run_record', 'finished_run', 'compact_png', 'compact_json', 'terminal_text', 'tidy_streams',
+           'notebook_without_images', 'replace_folder', 'collect_run', 'experiment_notebook', 'notebook_parameters',
+           'run_parameters', 'run_experiment', 'RunError', 'RunInterrupted', 'summarise_runs']
 
 # %% ../nbs/09_experiments.ipynb #a8bc1c5c
 MODELS = ('sencebgan', 'ebgan', 'bigan')
 BUDGETS = ('quick', 'reduced', 'thesis')
 HEADLINE_SCORES = dict(sencebgan=HEADLINE_SCORE, ebgan='energy', bigan='score')
+SCORE_VARIANTS = dict(sencebgan=(*SINGLE_SCORES, *COMBINED_SCORES), ebgan=('energy',),   # stage 1 alone: D's energy only
+                      bigan=('residual', 'fm', 'ce', 'ce_real_pair', 'zenati_fm', 'zenati_ce', 'thesis_fm', 'thesis_ce', 'score'))
 
 @dataclass
 class ExperimentConfig(ConfigDict):
     "Every key of an experiment config file (and parameter of the experiment notebook)."
-    model: str = 'sencebgan'        # 'sencebgan' | 'ebgan' (stage 1 only, energy score) | 'bigan'
-    dataset: str = 'nanotwice'      # 'nanotwice' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'folder'
-    protocol: str = 'quick'         # 'quick' | 'reduced' | 'thesis': the budget these settings stand for
-    seed: int = 652016              # seeds data, initialisation and batches; `--seeds N` runs seed, seed+1, ...
+    model: str = setting('sencebgan', MODELS)      # 'sencebgan' | 'ebgan' (stage 1 only, energy score) | 'bigan'
+    dataset: str = setting('nanotwice', tuple(SPLIT_BUILDERS))  # 'nanotwice' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'folder'
+    protocol: str = setting('quick', BUDGETS)      # 'quick' | 'reduced' | 'thesis': the budget these settings stand for
+    seed: int = setting(652016, '[0, 4294967295]') # seeds data, initialisation and batches; `--seeds N` runs seed, seed+1, ...
     data_root: str|None = None      # the dataset's folder (NanoTWICE folder, torchvision root, MVTec-layout folder); None = bundled/default
-    data: dict = field(default_factory=dict)          # keyword arguments of the split builder, e.g. {crops_per_image: 2048} or {protocol: one_normal, cls: 3}
-    model_config: dict = field(default_factory=dict)  # SencebganConfig / BiganConfig fields that differ from their defaults
-    scores: list|None = None        # score variants to evaluate; None = all of the model's
+    data: dict = setting({})        # keyword arguments of the split builder, e.g. {crops_per_image: 2048} or {protocol: one_normal, cls: 3}
+    model_config: dict = setting({})  # SencebganConfig / BiganConfig fields that differ from their defaults
+    scores: list[str]|None = None   # score variants to evaluate (some of SCORE_VARIANTS[model]); None = all of the model's
     score: str|None = None          # the headline score; None = the model's pre-registered one
-    threshold_quantiles: list = field(default_factory=lambda: [0.95, 0.99])  # validation quantiles giving thresholds
-    threshold_quantile: float = 0.95  # the one whose threshold gives the headline P/R/F1
+    threshold_quantiles: list[float] = setting([0.95, 0.99], '(0, 1)')  # validation quantiles giving thresholds
+    threshold_quantile: float = setting(0.95, '(0, 1)')  # the one whose threshold gives the headline P/R/F1
     ignore_ambiguous: bool = False  # leave test patches with 1-20 anomalous pixels out of the patch metrics
-    heatmap_images: int = 4         # anomalous test images drawn as heatmaps (NanoTWICE, folder)
-    quick_overrides: dict = field(default_factory=dict)  # {data: {...}, model_config: {...}} applied by --quick, after QUICK
+    heatmap_images: int = setting(4, '>= 0')       # anomalous test images drawn as heatmaps (NanoTWICE, folder); 0: no heatmaps, no pixel metrics
+    test_subset: int|None = setting(None, '>= 2')  # score only this many test patches, drawn with the seed, both classes kept (tests); None = all
+    quick_overrides: dict = setting({})  # {data: {...}, model_config: {...}} applied by --quick, after QUICK
     sweep: dict|None = None         # {variant name: overrides}: one run per variant (classes, ablations)
     device: str = 'auto'            # 'auto', 'cpu', 'cuda', ...
-    amp: bool = False               # bf16 autocast
+    amp: bool = False               # bf16 autocast for training
+    score_precision: str|None = setting(None, (None, *PRECISIONS))  # 'auto' | 'fp32' | 'bf16'; None = the model's own ('auto'; BiGAN: as amp)
 
     def __post_init__(self):
-        _check_choice('model', self.model, MODELS)
-        _check_choice('dataset', self.dataset, tuple(SPLIT_BUILDERS))
-        _check_choice('protocol', self.protocol, BUDGETS)
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
-            raise ValueError(f"seed must be an integer in [0, 2**32), got {self.seed!r}")
-        for name in ('data', 'model_config', 'quick_overrides'):
-            if not isinstance(getattr(self, name), dict): raise ValueError(f"{name} must be a mapping, got {getattr(self, name)!r}")
-        _check_keys('data', self.data, _data_keys(self.dataset), "keyword arguments of the split builder")
-        if 'seed' in self.model_config: raise ValueError("model_config.seed is not allowed: use the top-level `seed`")
-        model_config_class(self.model).from_dict(self.model_config)          # unknown fields and bad values raise here
+        super().__post_init__()                                             # every key's type and range
         _check_keys('quick_overrides', self.quick_overrides, ('data', 'model_config'), "sections")
-        for q in [*self.threshold_quantiles, self.threshold_quantile]:
-            if not isinstance(q, (int, float)) or not 0 < q < 1: raise ValueError(f"threshold quantiles must be in (0, 1), got {q!r}")
-        self.threshold_quantiles = list(self.threshold_quantiles)
+        for name, value in self.quick_overrides.items(): check_value(f'quick_overrides.{name}', value, dict)
+        builder_types = field_types(getattr(SPLIT_BUILDERS[self.dataset], 'func', SPLIT_BUILDERS[self.dataset]))
+        for name, data in (('data', self.data), ('quick_overrides.data', self.quick_overrides.get('data', {}))):
+            _check_keys(name, data, _data_keys(self.dataset), "keyword arguments of the split builder")
+            for k, v in data.items(): check_value(f'{name}.{k}', v, builder_types[k])
+        if 'seed' in self.model_config: raise ValueError("model_config.seed is not allowed: use the top-level `seed`")
+        model_config_class(self.model).from_dict(self.model_config | self.quick_overrides.get('model_config', {}))   # unknown fields and bad values raise here
+        variants = SCORE_VARIANTS[self.model]
+        for key, names in (('score', [self.score] if self.score is not None else []), ('scores', self.scores or [])):
+            unknown = [n for n in names if n not in variants]
+            if unknown: raise ValueError(f"{key}: {unknown} {'is not a score' if len(unknown) == 1 else 'are not scores'} of model {self.model!r}: use some of {list(variants)}")
+        if self.test_subset is not None and self.heatmap_images > 0:
+            raise ValueError(f"test_subset={self.test_subset} scores only some test patches, but heatmaps need them all: set heatmap_images: 0")
         if self.sweep is not None:
             if not isinstance(self.sweep, dict) or not self.sweep: raise ValueError(f"sweep must be a non-empty mapping of variant name to overrides, got {self.sweep!r}")
             for name, overrides in self.sweep.items():
@@ -89,7 +95,7 @@ def _check_choice(name:str, value, allowed:tuple):
 
 def _check_keys(name:str, d:dict, allowed, what:str):
     unknown = set(d) - set(allowed)
-    if unknown: raise ValueError(f"{name}: unknown keys {sorted(unknown)}; allowed {what}: {sorted(allowed)}")
+    if unknown: raise ValueError(f"{name}: unknown keys {sorted(map(str, unknown))}; allowed {what}: {sorted(allowed)}")
 
 _SET_BY_RUN = {'root', 'data_root', 'seed', 'input_norm', 'data'}   # filled in from the top-level keys
 
@@ -117,15 +123,28 @@ def apply_overrides(cfg:ExperimentConfig, overrides:dict, source:str='overrides'
 class ConfigError(ValueError):
     "A config file that is missing, unreadable, or holds unknown keys or bad values; the message names the file."
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    "PyYAML's safe loader, except that a mapping may not give a key twice."
+    def construct_mapping(self, node, deep=False):
+        seen = []
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen: raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice", key_node.start_mark)
+            seen.append(key)
+        return super().construct_mapping(node, deep)
+
 def load_config(path:str|Path) -> ExperimentConfig:
     "The validated `ExperimentConfig` of a YAML file."
     path = Path(path)
     if not path.is_file(): raise ConfigError(f"config file not found: {path}")
-    try: d = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e: raise ConfigError(f"{path} is not valid YAML: {e}") from e
+    try:
+        with open(path, encoding='utf-8') as f: d = yaml.load(f, _UniqueKeyLoader)   # the file's name goes into YAML's line marks
+    except UnicodeDecodeError as e: raise ConfigError(f"{path} is not a YAML file: it is not UTF-8 text ({e})") from None
+    except yaml.YAMLError as e: raise ConfigError(f"{path} is not valid YAML: {e}") from None
+    if d is None: raise ConfigError(f"{path} is empty or holds only comments: a config sets at least `model:`, `dataset:` and `protocol:` (configs/ holds examples)")
     try: return ExperimentConfig.from_dict(d, str(path))
     except (ValueError, TypeError) as e:
-        raise ConfigError(str(e) if str(path) in str(e) else f"{path}: {e}") from e
+        raise ConfigError(str(e) if str(path) in str(e) else f"{path}: {e}") from None
 
 def config_yaml(cfg:ExperimentConfig|dict, comment:str='') -> str:
     "The YAML text of a config (keys in `ExperimentConfig` order)."
@@ -179,13 +198,15 @@ def repo_root() -> Path:
     return Path(ebgan_ad.__file__).resolve().parent.parent
 
 def git_state(root:Path|None=None) -> dict:
-    "`dict(commit, dirty)` of the repository at `root`; None values when git or the repository is missing."
+    "`dict(commit, dirty)` of the project at `root`: `$EBGAN_AD_GIT_COMMIT` if set, else git's if `root` is the top of a repository; else None values."
+    if os.environ.get('EBGAN_AD_GIT_COMMIT'): return dict(commit=os.environ['EBGAN_AD_GIT_COMMIT'], dirty=None)
     root = Path(root) if root is not None else repo_root()
+    if not (root/'.git').exists(): return dict(commit=None, dirty=None)   # not the commit of a repository around it
     def git(*args):
         try: return subprocess.run(['git', '-C', str(root), *args], capture_output=True, text=True, timeout=20, check=True).stdout.strip()
         except (OSError, subprocess.SubprocessError): return None
     commit = git('rev-parse', 'HEAD')
-    if commit is None: return dict(commit=os.environ.get('EBGAN_AD_GIT_COMMIT'), dirty=None)
+    if commit is None: return dict(commit=None, dirty=None)
     status = git('status', '--porcelain', '--untracked-files=no')
     return dict(commit=commit, dirty=None if status is None else bool(status))
 
@@ -226,8 +247,21 @@ class StageTimer:
             sync(); self.seconds[stage] = self.seconds.get(stage, 0.) + time.perf_counter() - t0
 
 # %% ../nbs/09_experiments.ipynb #59e43755
+def subset_test(splits:PatchSplits, n:int, # how many test patches to keep
+                seed:int) -> PatchSplits:
+    "`splits` with `n` of its test patches drawn with `seed`: anomalous ones in their share (at least one), normal ones for the rest, in order."
+    labels = splits.test_labels
+    if n >= len(labels): return splits
+    n_anomalous = min(max(1, round(n * labels.float().mean().item())), int(labels.sum()), n - 1)
+    g = torch.Generator().manual_seed(seed)
+    draw = lambda members, k: members.nonzero()[:, 0][torch.randperm(int(members.sum()), generator=g)[:k]]
+    keep = torch.cat([draw(labels, n_anomalous), draw(~labels, n - n_anomalous)]).sort().values
+    part = lambda t: None if t is None else t[keep]
+    return dataclasses.replace(splits, test=splits.test[keep], test_labels=labels[keep], test_ambiguous=part(splits.test_ambiguous),
+                               test_corners=part(splits.test_corners), info=splits.info | dict(test_subset=n))
+
 def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
-    "The run's `PatchSplits`, and the whole test images with their masks when the dataset tiles images (NanoTWICE, folder)."
+    "The run's `PatchSplits` (its `test_subset` only, if set), and the whole test images with their masks when the dataset tiles images (NanoTWICE, folder)."
     kw, dataset = r.data_kwargs, r.config.dataset
     if dataset == 'nanotwice':   # read once, for the splits and the whole test images
         nt = load_nanotwice(kw.get('root'))
@@ -238,6 +272,7 @@ def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
         folder = read_folder(**{k: kw[k] for k in ('root', 'mode', 'resize', 'patch_size') if k in kw})
         splits, test_images = load_splits('folder', data=folder, **kw), folder_test_images(folder)
     else: splits, test_images = load_splits(dataset, **kw), None
+    if r.config.test_subset is not None: splits = subset_test(splits, r.config.test_subset, r.config.seed)
     n_anomalous, n = int(splits.test_labels.sum()), len(splits.test_labels)
     if n_anomalous in (0, n):
         where = f"{dataset} test split" + (f" of {kw['root']}" if kw.get('root') is not None else '')
@@ -248,8 +283,10 @@ def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
 # %% ../nbs/09_experiments.ipynb #8421b8ec
 class FittedModel:
     "A trained model of an experiment, whatever its kind."
-    def __init__(self, r:ResolvedExperiment, model, history:dict[str, LossHistory], wall_time:dict[str, float]):
+    def __init__(self, r:ResolvedExperiment, model, history:dict[str, LossHistory], wall_time:dict[str, float],
+                 score_precision:str): # 'bf16' or 'fp32': how `score` computes
         self.r, self.kind, self.model, self.history, self.wall_time = r, r.config.model, model, history, wall_time
+        self.score_precision = score_precision
 
     def nets(self):
         "The networks used at test time, in eval mode."
@@ -259,7 +296,7 @@ class FittedModel:
     def score(self, x:Tensor) -> dict[str, Tensor]:
         "Every requested score variant (N,) of patches `x`."
         if self.kind == 'bigan':
-            s = bigan_scores(self.nets(), x, self.r.model_config, amp=self.r.config.amp)
+            s = bigan_scores(self.nets(), x, self.r.model_config, amp=self.score_precision == 'bf16')
         else: s = self.model.score(x)
         wanted = self.r.scores if self.r.scores is not None else list(s)
         missing = [k for k in wanted if k not in s]
@@ -296,11 +333,13 @@ def fit_model(r:ResolvedExperiment, splits:PatchSplits) -> FittedModel:
     if r.config.model == 'bigan':
         t0 = time.perf_counter()
         model, history = fit_bigan(splits.train, r.model_config, device=r.config.device, amp=r.config.amp)
-        return FittedModel(r, model, dict(bigan=history), dict(bigan=time.perf_counter() - t0))
-    det = Detector(r.model_config, device=r.config.device, amp=r.config.amp, threshold_quantile=r.config.threshold_quantile)
+        precision = resolve_precision(r.config.score_precision or ('bf16' if r.config.amp else 'fp32'), resolve_device(r.config.device))
+        return FittedModel(r, model, dict(bigan=history), dict(bigan=time.perf_counter() - t0), precision)
+    det = Detector(r.model_config, device=r.config.device, amp=r.config.amp, threshold_quantile=r.config.threshold_quantile,
+                   score_precision=r.config.score_precision or 'auto')
     det.fit(splits.train, splits.val)
     stages = ('ebgan',) if r.config.model == 'ebgan' else ('ebgan', 'enc_g', 'enc_r')
-    return FittedModel(r, det, {s: det.history[s] for s in stages}, {s: det.wall_time.get(s, 0.) for s in stages})
+    return FittedModel(r, det, {s: det.history[s] for s in stages}, {s: det.wall_time.get(s, 0.) for s in stages}, det.score_precision)
 
 # %% ../nbs/09_experiments.ipynb #68f582de
 def run_metrics(r:ResolvedExperiment, splits:PatchSplits,
@@ -434,7 +473,7 @@ def write_run_record(run_dir:str|Path, r:ResolvedExperiment, fitted:FittedModel,
                      curves:dict|None=None, extra:dict|None=None,
                      git:dict|None=None, # `git_state()` at the run's start (the tree may change while it runs); None: now
                     ) -> dict:
-    "Write config.yaml (the settings actually run), metrics.json, curves.json, history.json and environment.json into `run_dir`."
+    "Write config.yaml (the settings actually run), metrics.json, curves.json, history.json and environment.json (with the scoring precision) into `run_dir`."
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     ran = r.config.to_dict() | dict(protocol=r.protocol, quick_overrides={}, sweep=None,
                                     model_config={k: v for k, v in r.model_config.to_dict().items() if k != 'seed'})
@@ -442,7 +481,7 @@ def write_run_record(run_dir:str|Path, r:ResolvedExperiment, fitted:FittedModel,
     atomic_write_text(json.dumps(jsonable(metrics), indent=2) + '\n', run_dir/'metrics.json')   # headline keys first
     if curves is not None: atomic_write_json(jsonable(curves), run_dir/'curves.json')
     atomic_write_json({k: h.to_dict() for k, h in fitted.history.items()}, run_dir/'history.json')
-    env = environment_record(resolve_device(r.config.device), git) | dict(
+    env = environment_record(resolve_device(r.config.device), git) | dict(score_precision=fitted.score_precision,
         wall_time_s=timer.seconds | {f'train_{k}': v for k, v in fitted.wall_time.items()}, **(extra or {}))
     atomic_write_json(jsonable(env), run_dir/'environment.json')
     return env
@@ -568,11 +607,13 @@ def run_experiment(config_path:str|Path,
                    log_output:bool=True,     # echo the notebook's output while it runs
                    variants:list[str]|None=None, # only these sweep variants
                    skip_done:bool=False,     # leave finished runs (`finished_run`) as they are instead of running them again
+                   score_precision:str|None=None, # overrides the config's: 'auto', 'fp32' or 'bf16'
                   ) -> list[Path]:
     "Execute the experiment notebook for every (variant, seed) of a config; the run folders."
     import papermill as pm
     cfg = load_config(config_path)
-    if device is not None: cfg = ExperimentConfig.from_dict(cfg.to_dict() | dict(device=device))
+    overrides = {k: v for k, v in dict(device=device, score_precision=score_precision).items() if v is not None}
+    if overrides: cfg = ExperimentConfig.from_dict(cfg.to_dict() | overrides)
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1: raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
     sweep = cfg.sweep or {None: {}}
     if variants is not None:
@@ -581,8 +622,10 @@ def run_experiment(config_path:str|Path,
         sweep = {v: sweep[v] for v in variants}
     configs = {v: apply_overrides(cfg, o or {}, f'sweep.{v}') if v is not None else cfg for v, o in sweep.items()}
     thesis_on_cpu = False
-    for vcfg in configs.values():   # a bad device or data folder fails here, before any run folder exists
+    for variant, vcfg in configs.items():   # a bad device, data folder or resolved setting fails here, before any run folder exists
         on_cpu = resolve_device(vcfg.device).type == 'cpu'
+        try: resolve(vcfg, quick)
+        except ValueError as e: raise ConfigError(f"{config_path}{f' (sweep variant {variant})' if variant else ''}: {e}") from None
         if vcfg.data_root is not None and not Path(vcfg.data_root).is_dir():
             what = 'your image folder, with train/good/ and test/' if vcfg.dataset == 'folder' else f'the folder of the {vcfg.dataset} data'
             raise FileNotFoundError(f"data_root not found: {vcfg.data_root} (set in {config_path}): it must be {what}")
@@ -600,11 +643,14 @@ def run_experiment(config_path:str|Path,
                 print(f"== {name} seed {seed}: already finished in {out}, skipped", flush=True)
                 folders.append(out); continue
             print(f"== {name} seed {seed} -> {out}", flush=True)
-            t0 = time.perf_counter()
+            t0, stopped = time.perf_counter(), RunInterrupted(f"interrupted: run {name} seed {seed} is unfinished in {out}")
             try:
                 pm.execute_notebook(notebook, out/'train_eval.ipynb', parameters=run_parameters(vcfg, seed, quick, out, name),
-                                    kernel_name='python3', language='python', cwd=str(out), log_output=log_output, progress_bar=False)
+                                    kernel_name='python3', language='python', cwd=str(out), log_output=log_output, progress_bar=False,
+                                    shutdown_kernel='immediate')   # killed once done or interrupted: no traceback from a busy kernel
+            except KeyboardInterrupt: raise stopped from None
             except pm.PapermillExecutionError as e:
+                if e.ename == 'KeyboardInterrupt': raise stopped from None
                 raise RunError(f"run {name} seed {seed} failed in cell {e.exec_count}: {e.ename}: {e.evalue}\n"
                                f"the executed notebook is {out/'train_eval.ipynb'}") from None
             print(f"== {name} seed {seed} done in {time.perf_counter() - t0:.0f} s", flush=True)
@@ -613,6 +659,9 @@ def run_experiment(config_path:str|Path,
 
 class RunError(RuntimeError):
     "A run's notebook failed; the message names the run, the error and the executed notebook."
+
+class RunInterrupted(KeyboardInterrupt):
+    "A run stopped by Ctrl-C (SIGINT); the message names the run and its unfinished folder."
 
 # %% ../nbs/09_experiments.ipynb #4bf39bf8
 def summarise_runs(folders:list[Path]) -> str:

@@ -12,9 +12,10 @@ from torch import Tensor
 from .training import score_in_batches
 
 # %% auto #0
-__all__ = ['HEADLINE_SCORE', 'SINGLE_SCORES', 'Passes', 'per_sample_norm', 'latent_score', 'image_score', 'discriminator_score',
-           'embedding_score', 'energy_score', 'latent_vs_embedding_score', 'combined_image_code', 'combined_image_text',
-           'combined_latent_code', 'combined_latent_text', 'all_scores', 'forward_passes', 'score_patches']
+__all__ = ['HEADLINE_SCORE', 'SINGLE_SCORES', 'COMBINED_SCORES', 'Passes', 'per_sample_norm', 'latent_score', 'image_score',
+           'discriminator_score', 'embedding_score', 'energy_score', 'latent_vs_embedding_score', 'combined_image_code',
+           'combined_image_text', 'combined_latent_code', 'combined_latent_text', 'all_scores', 'forward_passes',
+           'score_patches']
 
 # %% ../nbs/06_scores.ipynb #666c0d83
 class Passes(NamedTuple):
@@ -57,12 +58,13 @@ def combined_latent_text(s:dict, lam=0.5) -> Tensor: "A_LC (text): λ·A_L + (1�
 HEADLINE_SCORE = 'latent'
 SINGLE_SCORES = dict(latent=latent_score, image=image_score, discriminator=discriminator_score,
                      embedding=embedding_score, energy=energy_score, latent_vs_embedding=latent_vs_embedding_score)
+COMBINED_SCORES = dict(combined_image_code=combined_image_code, combined_image_text=combined_image_text,
+                       combined_latent_code=combined_latent_code, combined_latent_text=combined_latent_text)
 
 def all_scores(p:Passes, squared:bool=False) -> dict[str, Tensor]:
     "Every SENCEBGAN score variant of a batch, by name (B,) each."
     s = {name: f(p, squared) for name, f in SINGLE_SCORES.items()}
-    s |= dict(combined_image_code=combined_image_code(s), combined_image_text=combined_image_text(s),
-              combined_latent_code=combined_latent_code(s), combined_latent_text=combined_latent_text(s))
+    s |= {name: f(s) for name, f in COMBINED_SCORES.items()}
     return s
 
 # %% ../nbs/06_scores.ipynb #0a55c2f0

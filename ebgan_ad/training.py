@@ -4,11 +4,13 @@
 
 # %% ../nbs/02a_training.ipynb #48d9c807
 from __future__ import annotations
-import copy, json, math, os, random, uuid
+import copy, functools, json, math, numbers, operator, os, random, re, uuid, warnings
+from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import asdict, fields
+from dataclasses import asdict, field, fields
 from pathlib import Path
-from typing import Callable, Iterable
+from types import UnionType
+from typing import Callable, Iterable, Union, get_args, get_origin, get_type_hints
 
 import numpy as np
 import torch
@@ -18,10 +20,10 @@ from tqdm.auto import tqdm
 import ebgan_ad
 
 # %% auto #0
-__all__ = ['MODEL_FILES', 'seed_everything', 'resolve_device', 'sample_batch', 'check_patches', 'sample_latent', 'EMA',
-           'NonFiniteLossError', 'check_finite', 'LossHistory', 'log_epoch', 'ConfigDict', 'atomic_save',
-           'atomic_write_text', 'atomic_write_json', 'read_model_file', 'autocast', 'progress', 'score_in_batches',
-           'set_requires_grad', 'frozen']
+__all__ = ['PRECISIONS', 'seed_everything', 'resolve_device', 'sample_batch', 'check_patches', 'sample_latent', 'EMA',
+           'NonFiniteLossError', 'check_finite', 'LossHistory', 'log_epoch', 'setting', 'check_value', 'field_types',
+           'ConfigDict', 'atomic_save', 'atomic_write_text', 'atomic_write_json', 'autocast', 'native_bf16',
+           'resolve_precision', 'progress', 'score_in_batches', 'set_requires_grad', 'frozen']
 
 # %% ../nbs/02a_training.ipynb #313fcc10
 def seed_everything(seed:int, # any integer in [0, 2**32)
@@ -69,17 +71,20 @@ def check_patches(x:Tensor,     # patches in model range
                   channels:int, # what the networks take: 1 (SEM, MNIST) or 3 (CIFAR-10)
                   what:str,     # the argument's name, for the message
                  ) -> Tensor:
-    "`x` itself if it is a non-empty float tensor (N, channels, 32, 32) without NaN or inf; else a `ValueError` naming `what`."
+    "`x` itself if it is a non-empty float32 tensor (N, channels, 32, 32) without NaN or inf, else a `ValueError` naming `what`; a warning if it looks like pixel values."
     if not isinstance(x, Tensor) or x.ndim != 4 or tuple(x.shape[1:]) != (channels, 32, 32):
         shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
         raise ValueError(f"{what} must be a tensor of shape (N, {channels}, 32, 32), got {shape}")
     if not x.is_floating_point(): raise ValueError(f"{what} must be float in model range (see ebgan_ad.data.to_model_range), got {x.dtype}")
+    if x.dtype != torch.float32: raise ValueError(f"{what} must be float32 like the networks' weights, got {x.dtype}: convert it with {what}.float()")
     if len(x) == 0: raise ValueError(f"{what} is empty")
-    if not torch.isfinite(x.sum()):                       # one reduction; NaN and inf carry through a sum
-        n_bad = x.numel() - int(torch.isfinite(x).sum())
-        if n_bad: raise ValueError(f"{what} holds {n_bad} non-finite values (NaN or inf)")
+    low, high = torch.stack(torch.aminmax(x)).tolist()    # one pass, one sync
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(f"{what} holds {x.numel() - int(torch.isfinite(x).sum())} non-finite values (NaN or inf)")
+    if low >= 0 and high > 1:
+        warnings.warn(f"{what} looks like pixel values (min {low:g}, max {high:g}), not model range, which always holds negative values: "
+                      "convert uint8 patches with ebgan_ad.data.to_model_range", stacklevel=2)
     return x
-
 
 # %% ../nbs/02a_training.ipynb #bd4402ac
 def sample_latent(batch_size:int, latent_dim:int,
@@ -220,8 +225,87 @@ def log_epoch(history:LossHistory, stage:str, step:int, # last step of the epoch
     return means
 
 # %% ../nbs/02a_training.ipynb #4fb6899b
+def setting(default,                         # the field's default; a list or dict is copied for each instance
+            allowed:str|tuple|None=None,     # a range ('>= 1', '> 0', '[0, 1)', '(0, 1)') or a tuple of the allowed values
+           ):
+    "A config dataclass field whose values `ConfigDict` checks against its type and `allowed`."
+    default_kw = dict(default_factory=lambda: copy.deepcopy(default)) if isinstance(default, (list, dict)) else dict(default=default)
+    return field(metadata=dict(allowed=allowed), **default_kw)
+
+_COMPARE = {'>=': operator.ge, '>': operator.gt, '<=': operator.le, '<': operator.lt}
+
+def _in_range(x:float, allowed:str) -> bool:
+    "Whether `x` lies in `allowed`: '>= a', '> a', '<= a', '< a', or an interval '[a, b)' (brackets closed, parentheses open)."
+    if m := re.fullmatch(r'([<>]=?) (\S+)', allowed): return _COMPARE[m[1]](x, float(m[2]))
+    m = re.fullmatch(r'([\[(])(\S+), (\S+)([\])])', allowed)
+    return _COMPARE['>=' if m[1] == '[' else '>'](x, float(m[2])) and _COMPARE['<=' if m[4] == ']' else '<'](x, float(m[3]))
+
+def _sequence_args(t) -> tuple|None:
+    "The element types of a list/tuple/Sequence annotation (() for a bare one); None if `t` is none of these."
+    origin = get_origin(t) or t
+    return get_args(t) if origin in (list, tuple, Sequence) else None
+
+def _has_type(value, t) -> bool:
+    "Whether `value` is of the annotated type `t`: a bool is no integer, an integer is a number, NaN and inf are no number, a list is a tuple."
+    if get_origin(t) in (Union, UnionType): return any(_has_type(value, a) for a in get_args(t))
+    if t is type(None): return value is None
+    if t is bool: return isinstance(value, (bool, np.bool_))
+    if t is int: return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if t is float: return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
+    if t is Path: return isinstance(value, (str, Path))
+    if (args := _sequence_args(t)) is not None:
+        if not isinstance(value, (list, tuple)): return False
+        if get_origin(t) is tuple and args and args[-1] is not Ellipsis: return len(value) == len(args) and all(map(_has_type, value, args))
+        return not args or all(_has_type(v, args[0]) for v in value)
+    return isinstance(value, get_origin(t) or t)
+
+_TYPE_NAMES = {bool: ('true or false', 'trues or falses'), int: ('an integer', 'integers'), float: ('a number', 'numbers'),
+               str: ('text', 'texts'), Path: ('a path', 'paths'), dict: ('a mapping', 'mappings'), type(None): ('null', 'nulls')}
+
+def _type_name(t, plural:bool=False) -> str:
+    "How an error message names the annotated type `t`: 'an integer', 'a list of 2 numbers', 'text or null', ..."
+    if get_origin(t) in (Union, UnionType): return ' or '.join(_type_name(a, plural) for a in get_args(t))
+    if t in _TYPE_NAMES: return _TYPE_NAMES[t][plural]
+    if (args := _sequence_args(t)) is not None:
+        if not args: return 'lists' if plural else 'a list'
+        n = f'{len(args)} ' if get_origin(t) is tuple and args[-1] is not Ellipsis else ''
+        return f"{'lists' if plural else 'a list'} of {n}{_type_name(args[0], plural=True)}"
+    return getattr(t, '__name__', str(t))
+
+def _looks_like_number(text:str) -> bool:
+    try: float(text); return True
+    except ValueError: return False
+
+def check_value(name:str,                  # the key, as the message names it, e.g. 'SencebganConfig.margin'
+                value, t,                  # the value and its annotated type: int, float|None, tuple[float, float], ...
+                allowed:str|tuple|None=None, # a range ('>= 1', '[0, 1)'; for a list: each element) or a tuple of allowed values
+               ):
+    "A `ValueError` naming `name`, what it must be and the value it got, unless `value` has type `t` and is `allowed` (None skips the range)."
+    typed = _has_type(value, t)
+    if isinstance(allowed, tuple):
+        if typed and value in allowed: return
+        raise ValueError(f"{name}={value!r} is not one of {allowed}")
+    if typed and (allowed is None or value is None or all(_in_range(v, allowed) for v in (value if isinstance(value, (list, tuple)) else [value]))):
+        return
+    where = '' if allowed is None else f" {'in ' if allowed[0] in '[(' else ''}{allowed}"
+    hint = (" (text, not a number: write numbers without quotes, and 1.0e-3 rather than 1e-3, which YAML reads as text)"
+            if isinstance(value, str) and _looks_like_number(value) else '')
+    raise ValueError(f"{name} must be {_type_name(t)}{where}, got {value!r}{hint}")
+
+@functools.cache
+def field_types(cls) -> dict:
+    "The evaluated annotations of a dataclass's fields (or of a function's parameters)."
+    return get_type_hints(cls)
+
 class ConfigDict:
-    "Mixin for config dataclasses: `from_dict` that names unknown keys, `to_dict` of plain types."
+    "Mixin for config dataclasses: each field checked against its type and `setting` on creation, `from_dict` that names unknown keys, `to_dict` of plain types."
+    def __post_init__(self):
+        types = field_types(type(self))
+        for f in fields(self):
+            value = getattr(self, f.name)
+            check_value(f"{type(self).__name__}.{f.name}", value, types[f.name], f.metadata.get('allowed'))
+            if isinstance(value, list) and get_origin(types[f.name]) is tuple: setattr(self, f.name, tuple(value))
+
     @classmethod
     def from_dict(cls, d:dict, source:str|None=None): # `source` (e.g. a file name) prefixes error messages
         "Build from a plain dict (YAML, JSON); unknown keys are an error that names them."
@@ -229,7 +313,7 @@ class ConfigDict:
         if not isinstance(d, dict): raise ValueError(f"{prefix}{cls.__name__} must be a mapping of keys to values, got {type(d).__name__}")
         names = [f.name for f in fields(cls)]
         unknown = set(d) - set(names)
-        if unknown: raise ValueError(f"{prefix}unknown {cls.__name__} keys: {sorted(unknown)}; allowed: {names}")
+        if unknown: raise ValueError(f"{prefix}unknown {cls.__name__} keys: {sorted(map(str, unknown))}; allowed: {names}")
         return cls(**copy.deepcopy(d))
 
     def to_dict(self) -> dict:
@@ -266,34 +350,31 @@ def atomic_write_json(obj, path:Path|str):
     "Write `obj` as JSON (sorted keys, indent 2) to `path`, atomically."
     atomic_write_text(json.dumps(obj, sort_keys=True, indent=2, default=_to_json) + '\n', path)
 
-# %% ../nbs/02a_training.ipynb #bd86b99c
-MODEL_FILES = {'ebgan_ad.detector': ('detector', 'ebgan_ad.detector.Detector.load'),   # format: what it holds, its loader
-               'ebgan_ad.bigan': ('BiGAN', 'ebgan_ad.bigan.load_bigan')}
-
-def read_model_file(path:Path|str, fmt:str, # a key of MODEL_FILES
-                    version:int,            # the format version this library reads
-                    error:type[Exception]=ValueError, missing:type[Exception]|None=None, # raised; `missing` for an absent file
-                   ) -> dict:
-    "The state that `atomic_save` wrote to `path` in format `fmt`; else `error` saying what is wrong with the file."
-    what, path = MODEL_FILES[fmt][0], Path(path)
-    if not path.is_file(): raise (missing or error)(f"{what} file not found: {path}")
-    try: state = torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as e: raise error(f"cannot read {what} file {path} (corrupt or not a torch file): {e}") from e
-    kind = state.get('format') if isinstance(state, dict) else None
-    if kind != fmt:
-        other = f": it is a {MODEL_FILES[kind][0]} file, load it with {MODEL_FILES[kind][1]}" if kind in MODEL_FILES else ''
-        raise error(f"{path} is not an ebgan_ad {what} file{other}")
-    if state.get('format_version') != version:
-        raise error(f"{path} has {what} file version {state.get('format_version')} (written by ebgan_ad "
-                    f"{state.get('library_version')}); this ebgan_ad {ebgan_ad.__version__} reads version {version}")
-    return state
-
 # %% ../nbs/02a_training.ipynb #a90feeb4
 def autocast(device:str|torch.device, # the networks' device
              enabled:bool=True,
              dtype:torch.dtype=torch.bfloat16):
     "`torch.autocast` for `device`'s type, or a no-op context when not `enabled`."
     return torch.autocast(torch.device(device).type, dtype=dtype) if enabled else nullcontext()
+
+# %% ../nbs/02a_training.ipynb #bd548a6d
+PRECISIONS = ('auto', 'fp32', 'bf16')
+
+def native_bf16(device:str|torch.device) -> bool:
+    "Whether `device` computes bfloat16 in hardware: a CUDA GPU of compute capability >= 8.0, or a CPU with AVX512_BF16 or AMX."
+    device = torch.device(device)
+    if device.type == 'cuda': return torch.cuda.get_device_capability(device)[0] >= 8
+    if device.type != 'cpu': return False
+    # torch's own probes of the CPU's instruction set (torch.backends.cpu.get_cpu_capability() says only 'AVX512')
+    return any(getattr(torch.cpu, probe, lambda: False)() for probe in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+
+def resolve_precision(precision:str, # 'auto', 'fp32' or 'bf16'
+                      device:str|torch.device, # where the scoring runs
+                     ) -> str:
+    "'bf16' or 'fp32': `precision` itself, or for 'auto' bf16 where `device` computes it in hardware (`native_bf16`)."
+    check_value('score_precision', precision, str, PRECISIONS)
+    if precision != 'auto': return precision
+    return 'bf16' if native_bf16(device) else 'fp32'
 
 # %% ../nbs/02a_training.ipynb #588dc82d
 def progress(iterable:Iterable, desc:str, total:int|None=None,
