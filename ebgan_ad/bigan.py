@@ -257,6 +257,7 @@ def bigan_forward(nets, # holds .generator, .encoder, .discriminator in eval mod
 class BiganDetector(AnomalyDetector):
     "The BiGAN reference detector: G, E and D trained jointly, scored as Zenati et al. (`BiganConfig.score_variant`)."
     name, config_class, headline = 'bigan', BiganConfig, 'score'
+    score_names = ('residual', 'fm', 'ce', 'ce_real_pair', 'zenati_fm', 'zenati_ce', 'thesis_fm', 'thesis_ce', 'score')   # all_bigan_scores
     trains_together = False                                          # D's dropout draws from torch's global generator
     score_precision_default = 'fp32'                                 # as BiGAN has always scored
 

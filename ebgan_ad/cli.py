@@ -4,7 +4,7 @@
 
 # %% ../nbs/09a_cli.ipynb #d8069794
 from __future__ import annotations
-import argparse, importlib, sys
+import argparse, importlib, signal, sys
 from pathlib import Path
 
 MAIN_CONFIG = Path('configs')/'nanotwice_sencebgan.yaml'
@@ -19,7 +19,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument('--device', default=None, help="override the config's device: auto, cpu, cuda, cuda:1, ...")
     run.add_argument('--runs-dir', type=Path, default=Path('runs'), help='where run folders go (default runs/)')
     run.add_argument('--variant', action='append', default=None, help='only this sweep variant (repeatable)')
-    run.add_argument('--skip-done', action='store_true', help='leave runs that already finished (their folder has environment.json) as they are')
+    run.add_argument('--skip-done', action='store_true', help='leave runs that already finished with these settings (their folder has done.json) as they are')
+    run.add_argument('--resume', action='store_true', help='continue unfinished runs from their checkpoints, leave finished ones (for runs stopped by a time limit)')
+    run.add_argument('--fast', choices=('auto', 'eager', 'graph', 'compile'), default=None,
+                     help="override how training iterations run; auto: CUDA graphs on a GPU, eager on a CPU")
     run.add_argument('--score-precision', choices=('auto', 'fp32', 'bf16'), default=None,
                      help="override the config's scoring precision; auto: bf16 where the device computes it in hardware, else fp32")
     exp = sub.add_parser('experiment', help='SENCEBGAN on the bundled NanoTWICE: thesis protocol on a GPU, quick on a CPU')
@@ -39,6 +42,7 @@ def main(argv:list[str]|None=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ['bench']: return _bench(argv[1:])
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)   # a time limit (timeout, a batch system) stops a run as Ctrl-C does
     try:
         from ebgan_ad.experiments import run_experiment, summarise_runs, repo_root, collect_run, ConfigError, RunError
         if args.command == 'collect':
@@ -46,7 +50,7 @@ def main(argv:list[str]|None=None) -> int:
             return 0
         if args.command == 'run':
             folders = run_experiment(args.config, args.seeds, args.quick, args.runs_dir, args.device, variants=args.variant,
-                                     skip_done=args.skip_done, score_precision=args.score_precision)
+                                     skip_done=args.skip_done, score_precision=args.score_precision, resume=args.resume, fast=args.fast)
         else:
             import torch
             quick = (not torch.cuda.is_available()) if args.quick is None else args.quick
@@ -64,6 +68,10 @@ def main(argv:list[str]|None=None) -> int:
         print("\nThe quick protocol is a smoke run of minutes, not the thesis's budget: README.md (section Results) sets these numbers "
               "beside the committed runs of every protocol and explains them.")
     return 0
+
+def _interrupt(signum, frame):
+    "SIGTERM as KeyboardInterrupt: run folders unlock, checkpoints stay, and one line says what is unfinished."
+    raise KeyboardInterrupt
 
 def _bench(argv:list[str]) -> int:
     try: bench = importlib.import_module('ebgan_ad.bench')

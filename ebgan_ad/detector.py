@@ -11,7 +11,7 @@ from torch import nn, Tensor
 
 from .ebgan import SencebganConfig, Sencebgan, make_stage1_optimizers, ebgan_run, recalibrate_batchnorm
 from .encoders import encoder_run, make_encoder_optimizer
-from .scores import all_scores, forward_passes, per_sample_norm, HEADLINE_SCORE
+from .scores import all_scores, forward_passes, per_sample_norm, HEADLINE_SCORE, SINGLE_SCORES, COMBINED_SCORES
 from .bigan import BiganDetector
 from .anomaly_detector import AnomalyDetector, DetectorFileError, UntrainedDetectorWarning, read_detector_file
 from .loop import StageRun
@@ -26,6 +26,7 @@ STAGES = ('ebgan', 'enc_g', 'enc_r')
 class Detector(AnomalyDetector):
     "SENCEBGAN as an anomaly detector for 32x32 patches in model range."
     name, config_class, headline = 'sencebgan', SencebganConfig, HEADLINE_SCORE
+    score_names = (*SINGLE_SCORES, *COMBINED_SCORES)
 
     def build(self):
         torch.manual_seed(self.cfg.seed)                                   # network initialisation
@@ -61,7 +62,7 @@ class Detector(AnomalyDetector):
 # %% ../nbs/08_detector.ipynb #4c7e6dbf
 class EbganDetector(Detector):
     "Stage 1 of SENCEBGAN alone, scored by D's energy."
-    name, headline = 'ebgan', 'energy'
+    name, headline, score_names = 'ebgan', 'energy', ('energy',)
 
     @classmethod
     def model_config(cls, d:dict) -> SencebganConfig:

@@ -4,7 +4,8 @@
 
 # %% ../nbs/09_experiments.ipynb #94153da5
 from __future__ import annotations
-import copy, dataclasses, importlib, inspect, json, os, platform, re, shutil, subprocess, time
+import copy, dataclasses, datetime, hashlib, importlib, inspect, json, os, platform, re, shutil, socket, subprocess, time
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -18,31 +19,31 @@ from torch import Tensor
 import ebgan_ad
 from .data import DataError, PatchSplits, load_nanotwice, heatmap_from_patch_scores
 from .datasets import SPLIT_BUILDERS, TestImages, folder_test_images, load_splits, read_folder
-from .ebgan import SencebganConfig
-from .bigan import BiganConfig, fit_bigan, bigan_scores, save_bigan
-from .detector import Detector
-from .scores import HEADLINE_SCORE, SINGLE_SCORES, COMBINED_SCORES, forward_passes
+from .detector import DETECTORS, detector_class
+from .anomaly_detector import AnomalyDetector, fit_together
+from .loop import FAST_MODES
 from .metrics import evaluate, roc_curve_data, pr_curve_data, pixel_auroc, pro_score, jsonable, threshold_key
 from .training import ConfigDict, setting, check_value, field_types, PRECISIONS, resolve_precision, resolve_device, LossHistory
 from .training import atomic_write_json, atomic_write_text, _atomic_write
 
 # %% auto #0
 __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'SCORE_VARIANTS', 'QUICK', 'QUICK_DATA', 'RECORD_FILES', 'NOTEBOOK',
-           'NOTEBOOK_PARAMETERS', 'ExperimentConfig', 'model_config_class', 'apply_overrides', 'ConfigError',
-           'load_config', 'config_yaml', 'ResolvedExperiment', 'resolve', 'repo_root', 'git_state', 'device_name',
-           'environment_record', 'StageTimer', 'subset_test', 'load_data', 'FittedModel', 'fit_model', 'run_metrics',
+           'NOTEBOOK_PARAMETERS', 'ExperimentConfig', 'apply_overrides', 'ConfigError', 'load_config', 'config_yaml',
+           'ResolvedExperiment', 'resolve', 'repo_root', 'git_state', 'device_name', 'environment_record', 'StageTimer',
+           'subset_test', 'load_data', 'make_detector', 'fit_detector', 'run_scores', 'run_metrics',
            'heatmaps_of_test_images', 'pixel_metrics', 'plot_curves', 'plot_histograms', 'plot_grids', 'plot_losses',
-           'plot_heatmaps', 'plt_subplots', 'save_figure', 'headline_curves', 'run_name', 'run_folder',
-           'write_run_record', 'finished_run', 'compact_png', 'compact_json', 'terminal_text', 'tidy_streams',
-           'notebook_without_images', 'replace_folder', 'collect_run', 'experiment_notebook', 'notebook_parameters',
-           'run_parameters', 'run_experiment', 'RunError', 'RunInterrupted', 'summarise_runs']
+           'plot_heatmaps', 'plt_subplots', 'save_figure', 'headline_curves', 'run_name', 'run_folder', 'ran_config',
+           'config_hash', 'write_run_record', 'finished_run', 'mark_done', 'compact_png', 'compact_json',
+           'terminal_text', 'tidy_streams', 'notebook_without_images', 'replace_folder', 'collect_run',
+           'checkpoint_path', 'prepare_run_folder', 'RunLockedError', 'run_lock', 'seeds_fit_together',
+           'train_together', 'experiment_notebook', 'notebook_parameters', 'run_parameters', 'run_experiment',
+           'RunError', 'RunInterrupted', 'summarise_runs']
 
 # %% ../nbs/09_experiments.ipynb #a8bc1c5c
-MODELS = ('sencebgan', 'ebgan', 'bigan')
+MODELS = tuple(DETECTORS)
 BUDGETS = ('quick', 'reduced', 'thesis')
-HEADLINE_SCORES = dict(sencebgan=HEADLINE_SCORE, ebgan='energy', bigan='score')
-SCORE_VARIANTS = dict(sencebgan=(*SINGLE_SCORES, *COMBINED_SCORES), ebgan=('energy',),   # stage 1 alone: D's energy only
-                      bigan=('residual', 'fm', 'ce', 'ce_real_pair', 'zenati_fm', 'zenati_ce', 'thesis_fm', 'thesis_ce', 'score'))
+HEADLINE_SCORES = {model: cls.headline for model, cls in DETECTORS.items()}
+SCORE_VARIANTS = {model: cls.score_names for model, cls in DETECTORS.items()}
 
 @dataclass
 class ExperimentConfig(ConfigDict):
@@ -65,7 +66,8 @@ class ExperimentConfig(ConfigDict):
     sweep: dict|None = None         # {variant name: overrides}: one run per variant (classes, ablations)
     device: str = 'auto'            # 'auto', 'cpu', 'cuda', ...
     amp: bool = False               # bf16 autocast for training
-    score_precision: str|None = setting(None, (None, *PRECISIONS))  # 'auto' | 'fp32' | 'bf16'; None = the model's own ('auto'; BiGAN: as amp)
+    score_precision: str|None = setting(None, (None, *PRECISIONS))  # 'auto' | 'fp32' | 'bf16'; None = the model's own ('auto'; BiGAN: 'fp32')
+    fast: str = setting('auto', ('auto', *FAST_MODES))  # how training iterations run: 'auto' (CUDA graphs on a GPU, eager on a CPU), 'eager', 'graph', 'compile'
 
     def __post_init__(self):
         super().__post_init__()                                             # every key's type and range
@@ -76,7 +78,7 @@ class ExperimentConfig(ConfigDict):
             _check_keys(name, data, _data_keys(self.dataset), "keyword arguments of the split builder")
             for k, v in data.items(): check_value(f'{name}.{k}', v, builder_types[k])
         if 'seed' in self.model_config: raise ValueError("model_config.seed is not allowed: use the top-level `seed`")
-        model_config_class(self.model).from_dict(self.model_config | self.quick_overrides.get('model_config', {}))   # unknown fields and bad values raise here
+        detector_class(self.model).model_config(self.model_config | self.quick_overrides.get('model_config', {}))   # unknown fields and bad values raise here
         variants = SCORE_VARIANTS[self.model]
         for key, names in (('score', [self.score] if self.score is not None else []), ('scores', self.scores or [])):
             unknown = [n for n in names if n not in variants]
@@ -102,11 +104,6 @@ _SET_BY_RUN = {'root', 'data_root', 'seed', 'input_norm', 'data'}   # filled in 
 def _data_keys(dataset:str) -> list[str]:
     "The split builder's keyword arguments that a config may set."
     return [p for p in inspect.signature(SPLIT_BUILDERS[dataset]).parameters if p not in _SET_BY_RUN]
-
-def model_config_class(model:str):
-    "SencebganConfig for 'sencebgan' and 'ebgan', BiganConfig for 'bigan'."
-    _check_choice('model', model, MODELS)
-    return BiganConfig if model == 'bigan' else SencebganConfig
 
 # %% ../nbs/09_experiments.ipynb #52f5d288
 def apply_overrides(cfg:ExperimentConfig, overrides:dict, source:str='overrides') -> ExperimentConfig:
@@ -178,17 +175,12 @@ def resolve(cfg:ExperimentConfig, quick:bool=False) -> ResolvedExperiment:
         data |= QUICK_DATA.get(cfg.dataset, {}) | cfg.quick_overrides.get('data', {})
     channels = 3 if cfg.dataset == 'cifar10' or (cfg.dataset == 'folder' and data.get('mode') == 'RGB') else 1
     mc = dict(channels=channels) | mc | dict(seed=cfg.seed)
-    if cfg.model == 'ebgan':
-        bad = {k: mc[k] for k in ('epochs_enc_g', 'epochs_enc_r') if mc.get(k, 0) != 0}
-        if bad: raise ValueError(f"model 'ebgan' is stage 1 alone: remove {bad} from model_config (or use model 'sencebgan')")
-        mc |= dict(epochs_enc_g=0, epochs_enc_r=0)
-    model_config = model_config_class(cfg.model).from_dict(mc)
+    model_config = detector_class(cfg.model).model_config(mc)
     data |= dict(seed=cfg.seed, input_norm=model_config.input_norm)
     if cfg.data_root is not None:
         data['root' if cfg.dataset in ('nanotwice', 'folder') else 'data_root'] = Path(cfg.data_root)
     elif cfg.dataset == 'folder': raise ValueError("dataset 'folder' needs data_root: the folder in the MVTec AD layout")
-    scores = cfg.scores if cfg.scores is not None else (['energy'] if cfg.model == 'ebgan' else None)
-    score = cfg.score or HEADLINE_SCORES[cfg.model]
+    scores, score = cfg.scores, cfg.score or HEADLINE_SCORES[cfg.model]
     if scores is not None and score not in scores: scores = [score, *scores]
     return ResolvedExperiment(cfg, 'quick' if quick else cfg.protocol, model_config, data, score, scores)
 
@@ -281,65 +273,21 @@ def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
     return splits, test_images
 
 # %% ../nbs/09_experiments.ipynb #8421b8ec
-class FittedModel:
-    "A trained model of an experiment, whatever its kind."
-    def __init__(self, r:ResolvedExperiment, model, history:dict[str, LossHistory], wall_time:dict[str, float],
-                 score_precision:str): # 'bf16' or 'fp32': how `score` computes
-        self.r, self.kind, self.model, self.history, self.wall_time = r, r.config.model, model, history, wall_time
-        self.score_precision = score_precision
+def make_detector(r:ResolvedExperiment) -> AnomalyDetector:
+    "The run's untrained detector, on the config's device."
+    return detector_class(r.config.model)(r.model_config, device=r.config.device, amp=r.config.amp, fast=r.config.fast,
+                                          threshold_quantile=r.config.threshold_quantile, score_precision=r.config.score_precision)
 
-    def nets(self):
-        "The networks used at test time, in eval mode."
-        if self.kind == 'bigan': return self.model.inference_nets()
-        return self.model.model.inference_nets(self.model.cfg.use_ema)
+def fit_detector(r:ResolvedExperiment, splits:PatchSplits,
+                 checkpoint:str|Path|None=None, # the run's checkpoint: resumed from if it exists, written while training
+                ) -> AnomalyDetector:
+    "The run's detector fitted on `splits.train`, with thresholds from `splits.val`."
+    return make_detector(r).fit(splits.train, splits.val, checkpoint=checkpoint)
 
-    def score(self, x:Tensor) -> dict[str, Tensor]:
-        "Every requested score variant (N,) of patches `x`."
-        if self.kind == 'bigan':
-            s = bigan_scores(self.nets(), x, self.r.model_config, amp=self.score_precision == 'bf16')
-        else: s = self.model.score(x)
-        wanted = self.r.scores if self.r.scores is not None else list(s)
-        missing = [k for k in wanted if k not in s]
-        if missing: raise ValueError(f"unknown score variants {missing} for model {self.kind!r}: use some of {sorted(s)}")
-        return {k: s[k] for k in wanted}
-
-    @torch.no_grad()
-    def reconstructions(self, x:Tensor) -> dict[str, Tensor]:
-        "x and its reconstruction by each stage, (N, C, 32, 32) each, on the CPU."
-        nets = self.nets()
-        x = x.to(next(nets.generator.parameters()).device)
-        if self.kind == 'bigan':
-            out = {'x': x, 'G(E(x))': nets.generator(nets.encoder(x))}
-        else:
-            p = forward_passes(nets, x)
-            out = {'x': x, 'stage 1: Dec(Enc(x))': p.r_x}
-            if self.kind == 'sencebgan': out |= {'stage 2: G(E_G(x))': p.x_hat, 'stage 3: G(E_R(G(E_G(x))))': nets.generator(p.z_hat)}
-        return {k: v.float().cpu() for k, v in out.items()}
-
-    @torch.no_grad()
-    def samples(self, n:int=16) -> Tensor:
-        "n generated patches G(z), z ~ N(0, I), on the CPU."
-        nets = self.nets()
-        g = torch.Generator().manual_seed(self.r.config.seed)
-        z = torch.randn(n, self.r.model_config.latent_dim, generator=g).to(next(nets.generator.parameters()).device)
-        return nets.generator(z).float().cpu()
-
-    def save(self, path:str|Path) -> Path:
-        "The trained model in one file: a `Detector` file for SENCEBGAN and EBGAN (`Detector.load`), a BiGAN file for BiGAN (`load_bigan`)."
-        return save_bigan(self.model, self.r.model_config, path) if self.kind == 'bigan' else self.model.save(path)
-
-def fit_model(r:ResolvedExperiment, splits:PatchSplits) -> FittedModel:
-    "Train the run's model on `splits.train` (and, for SENCEBGAN, calibrate its thresholds on `splits.val`)."
-    if r.config.model == 'bigan':
-        t0 = time.perf_counter()
-        model, history = fit_bigan(splits.train, r.model_config, device=r.config.device, amp=r.config.amp)
-        precision = resolve_precision(r.config.score_precision or ('bf16' if r.config.amp else 'fp32'), resolve_device(r.config.device))
-        return FittedModel(r, model, dict(bigan=history), dict(bigan=time.perf_counter() - t0), precision)
-    det = Detector(r.model_config, device=r.config.device, amp=r.config.amp, threshold_quantile=r.config.threshold_quantile,
-                   score_precision=r.config.score_precision or 'auto')
-    det.fit(splits.train, splits.val)
-    stages = ('ebgan',) if r.config.model == 'ebgan' else ('ebgan', 'enc_g', 'enc_r')
-    return FittedModel(r, det, {s: det.history[s] for s in stages}, {s: det.wall_time.get(s, 0.) for s in stages}, det.score_precision)
+def run_scores(r:ResolvedExperiment, det:AnomalyDetector, x:Tensor) -> dict[str, Tensor]:
+    "The score variants the run asks for (all of the model's by default), of patches `x`."
+    s = det.score(x)
+    return {k: s[k] for k in (r.scores if r.scores is not None else s)}
 
 # %% ../nbs/09_experiments.ipynb #68f582de
 def run_metrics(r:ResolvedExperiment, splits:PatchSplits,
@@ -469,29 +417,46 @@ def run_name(config_path:str|Path, variant:str|None=None, quick:bool=False) -> s
 def run_folder(runs_dir:str|Path, name:str, seed:int) -> Path:
     return Path(runs_dir)/name/str(seed)
 
-def write_run_record(run_dir:str|Path, r:ResolvedExperiment, fitted:FittedModel, metrics:dict, timer:StageTimer,
+def ran_config(r:ResolvedExperiment) -> dict:
+    "The settings a run actually ran, as its config.yaml holds them: quick budgets applied, every model field spelt out."
+    return r.config.to_dict() | dict(protocol=r.protocol, quick_overrides={}, sweep=None,
+                                     model_config={k: v for k, v in r.model_config.to_dict().items() if k != 'seed'})
+
+def config_hash(r:ResolvedExperiment) -> str:
+    "SHA-256 of what a run computes: its `ran_config` without the keys that only say where and how fast (device, fast)."
+    d = {k: v for k, v in ran_config(r).items() if k not in ('device', 'fast')}
+    return hashlib.sha256(json.dumps(jsonable(d), sort_keys=True).encode()).hexdigest()
+
+def write_run_record(run_dir:str|Path, r:ResolvedExperiment, det:AnomalyDetector, metrics:dict, timer:StageTimer,
                      curves:dict|None=None, extra:dict|None=None,
                      git:dict|None=None, # `git_state()` at the run's start (the tree may change while it runs); None: now
                     ) -> dict:
-    "Write config.yaml (the settings actually run), metrics.json, curves.json, history.json and environment.json (with the scoring precision) into `run_dir`."
+    "Write config.yaml (the settings actually run), metrics.json, curves.json, history.json and environment.json (with the scoring precision and how training ran) into `run_dir`."
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
-    ran = r.config.to_dict() | dict(protocol=r.protocol, quick_overrides={}, sweep=None,
-                                    model_config={k: v for k, v in r.model_config.to_dict().items() if k != 'seed'})
-    atomic_write_text(config_yaml(ran, f"settings as run ({r.protocol} protocol); ebgan-ad run this file to repeat it"), run_dir/'config.yaml')
+    atomic_write_text(config_yaml(ran_config(r), f"settings as run ({r.protocol} protocol); ebgan-ad run this file to repeat it"), run_dir/'config.yaml')
     atomic_write_text(json.dumps(jsonable(metrics), indent=2) + '\n', run_dir/'metrics.json')   # headline keys first
     if curves is not None: atomic_write_json(jsonable(curves), run_dir/'curves.json')
-    atomic_write_json({k: h.to_dict() for k, h in fitted.history.items()}, run_dir/'history.json')
-    env = environment_record(resolve_device(r.config.device), git) | dict(score_precision=fitted.score_precision,
-        wall_time_s=timer.seconds | {f'train_{k}': v for k, v in fitted.wall_time.items()}, **(extra or {}))
+    atomic_write_json({k: h.to_dict() for k, h in det.history.items()}, run_dir/'history.json')
+    env = environment_record(resolve_device(r.config.device), git) | dict(score_precision=det.score_precision, training=det.training_record,
+        wall_time_s=timer.seconds | {f'train_{k}': v for k, v in det.wall_time.items()}, **(extra or {}))
     atomic_write_json(jsonable(env), run_dir/'environment.json')
     return env
 
 # %% ../nbs/09_experiments.ipynb #ec639dbf
-RECORD_FILES = ('config.yaml', 'metrics.json', 'environment.json', 'history.json')   # collected for every seed
+RECORD_FILES = ('config.yaml', 'metrics.json', 'environment.json', 'history.json', 'done.json')   # collected for every seed
 
-def finished_run(run_dir:str|Path) -> bool:
-    "Whether `run_dir` holds a finished run (`write_run_record` writes environment.json last)."
-    return (Path(run_dir)/'environment.json').is_file() and (Path(run_dir)/'metrics.json').is_file()
+def finished_run(run_dir:str|Path,
+                 config_hash:str|None=None, # also require that it ran these settings (`config_hash`)
+                ) -> bool:
+    "Whether `run_dir` holds a finished run: the runner writes its marker `done.json`, with the settings' hash, after everything else."
+    try: done = json.loads((Path(run_dir)/'done.json').read_text())
+    except (OSError, ValueError): return False
+    return config_hash is None or done.get('config_sha256') == config_hash
+
+def mark_done(run_dir:str|Path, r:ResolvedExperiment):
+    "Write the marker of a finished run: the hash of its settings, and when it finished."
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
+    atomic_write_json(dict(config_sha256=config_hash(r), finished=now), Path(run_dir)/'done.json')
 
 def compact_png(src:str|Path, dest:str|Path, colours:int=256):
     "Write the image `src` to `dest` (atomically) as a PNG with a palette of at most `colours` colours; such a PNG is copied as it is."
@@ -555,7 +520,7 @@ def collect_run(run_dir:str|Path, results_dir:str|Path='results',
     "Copy a finished run `runs/<run name>/<seed>/` (not its model file) to `results_dir/<run name>/<seed>/`: its records, and for the lowest seed of the run name (if `figures`) also its figures, curves and notebook."
     run_dir = Path(run_dir)
     if not run_dir.is_dir(): raise FileNotFoundError(f"run folder not found: {run_dir}")
-    if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks metrics.json or environment.json")
+    if not finished_run(run_dir): raise FileNotFoundError(f"{run_dir} is not a finished run: it lacks done.json, which the runner writes last")
     if not run_dir.name.isdigit(): raise ValueError(f"{run_dir} is not a run folder <run name>/<seed>/: {run_dir.name!r} is not a seed")
     dest = Path(results_dir)/run_dir.parent.name
     seeds = sorted({int(run_dir.name)} | {int(p.name) for p in dest.glob('*') if p.is_dir() and p.name.isdigit()})
@@ -574,6 +539,60 @@ def collect_run(run_dir:str|Path, results_dir:str|Path='results',
             if f.name not in RECORD_FILES: f.unlink()
     return collected
 
+# %% ../nbs/09_experiments.ipynb #4429f248
+def checkpoint_path(run_dir:str|Path, r:ResolvedExperiment) -> Path:
+    "Where a run of `r` keeps its checkpoint: named after the settings' hash, so that only a run of the same settings resumes from it."
+    return Path(run_dir)/f'checkpoint-{config_hash(r)[:12]}.pt'
+
+def prepare_run_folder(run_dir:str|Path, r:ResolvedExperiment,
+                       resume:bool=False, # keep the checkpoint of these settings, if there is one
+                      ) -> str:
+    "Empty `run_dir` for a run of `r` (keeping its checkpoint if `resume`): 'resume' if a checkpoint was kept, else 'fresh'."
+    run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
+    keep = checkpoint_path(run_dir, r) if resume else None
+    for p in run_dir.iterdir():
+        if p != keep: shutil.rmtree(p) if p.is_dir() else p.unlink()
+    return 'resume' if keep is not None and keep.is_file() else 'fresh'
+
+class RunLockedError(RuntimeError):
+    "A run folder that another process is running into; the message names it."
+
+def _alive(pid) -> bool:
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return False
+    except (PermissionError, ValueError, TypeError): return True
+    return True
+
+@contextmanager
+def run_lock(run_dir:str|Path):
+    "Hold the lock of `run_dir` (the file `.<seed>.lock` beside it, naming this process) while the block runs."
+    run_dir = Path(run_dir); lock = run_dir.with_name(f'.{run_dir.name}.lock')
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    me = dict(pid=os.getpid(), host=socket.gethostname(), since=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
+    for _ in range(2):
+        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY); break
+        except FileExistsError:
+            try: holder = json.loads(lock.read_text())
+            except (OSError, ValueError): holder = {}
+            if holder.get('host') == me['host'] and not _alive(holder.get('pid')):
+                lock.unlink(missing_ok=True); continue                          # left by a process that is gone
+            raise RunLockedError(f"run folder {run_dir} is in use by process {holder.get('pid')} on {holder.get('host')} since "
+                                 f"{holder.get('since')} (lock file {lock}): wait for it, or delete the lock file if that process is gone") from None
+    with os.fdopen(fd, 'w') as f: json.dump(me, f)
+    try: yield lock
+    finally: lock.unlink(missing_ok=True)
+
+def seeds_fit_together(device:str|torch.device, n:int) -> bool:
+    "Whether `n` seeds may train side by side on `device`: a GPU (on a CPU they would only take turns) with room for them all."
+    device = resolve_device(device)
+    if n < 2 or device.type != 'cuda': return False
+    return torch.cuda.mem_get_info(device)[0] > n * 3 * 2**30     # 3 GiB a seed: data, networks, optimizers, graph memory
+
+def train_together(rs:list[ResolvedExperiment], folders:list[Path]) -> list[AnomalyDetector]:
+    "Fit the detectors of several seeds side by side into their runs' checkpoints (`fit_together`); their notebooks then find them trained."
+    data = [load_data(r)[0] for r in rs]
+    return fit_together([make_detector(r) for r in rs], [d.train for d in data], [d.val for d in data],
+                        [checkpoint_path(f, r) for f, r in zip(folders, rs)])
 
 # %% ../nbs/09_experiments.ipynb #c7e3e5b6
 NOTEBOOK = Path('nbs')/'experiments'/'train_eval.ipynb'
@@ -606,13 +625,15 @@ def run_experiment(config_path:str|Path,
                    device:str|None=None,     # overrides the config's device
                    log_output:bool=True,     # echo the notebook's output while it runs
                    variants:list[str]|None=None, # only these sweep variants
-                   skip_done:bool=False,     # leave finished runs (`finished_run`) as they are instead of running them again
+                   skip_done:bool=False,     # leave runs finished with these settings (`finished_run`) as they are
                    score_precision:str|None=None, # overrides the config's: 'auto', 'fp32' or 'bf16'
+                   resume:bool=False,        # continue unfinished runs from their checkpoints; leave finished ones (implies skip_done)
+                   fast:str|None=None,       # overrides the config's: 'auto', 'eager', 'graph', 'compile'
                   ) -> list[Path]:
     "Execute the experiment notebook for every (variant, seed) of a config; the run folders."
     import papermill as pm
     cfg = load_config(config_path)
-    overrides = {k: v for k, v in dict(device=device, score_precision=score_precision).items() if v is not None}
+    overrides = {k: v for k, v in dict(device=device, score_precision=score_precision, fast=fast).items() if v is not None}
     if overrides: cfg = ExperimentConfig.from_dict(cfg.to_dict() | overrides)
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1: raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
     sweep = cfg.sweep or {None: {}}
@@ -637,24 +658,37 @@ def run_experiment(config_path:str|Path,
     folders = []
     for variant, vcfg in configs.items():
         name = run_name(config_path, variant, quick)
-        for seed in range(cfg.seed, cfg.seed + seeds):
-            out = run_folder(runs_dir, name, seed); out.mkdir(parents=True, exist_ok=True)
-            if skip_done and finished_run(out):
-                print(f"== {name} seed {seed}: already finished in {out}, skipped", flush=True)
-                folders.append(out); continue
-            print(f"== {name} seed {seed} -> {out}", flush=True)
-            t0, stopped = time.perf_counter(), RunInterrupted(f"interrupted: run {name} seed {seed} is unfinished in {out}")
-            try:
-                pm.execute_notebook(notebook, out/'train_eval.ipynb', parameters=run_parameters(vcfg, seed, quick, out, name),
-                                    kernel_name='python3', language='python', cwd=str(out), log_output=log_output, progress_bar=False,
-                                    shutdown_kernel='immediate')   # killed once done or interrupted: no traceback from a busy kernel
-            except KeyboardInterrupt: raise stopped from None
-            except pm.PapermillExecutionError as e:
-                if e.ename == 'KeyboardInterrupt': raise stopped from None
-                raise RunError(f"run {name} seed {seed} failed in cell {e.exec_count}: {e.ename}: {e.evalue}\n"
-                               f"the executed notebook is {out/'train_eval.ipynb'}") from None
-            print(f"== {name} seed {seed} done in {time.perf_counter() - t0:.0f} s", flush=True)
-            folders.append(out)
+        with contextlib.ExitStack() as locks:
+            todo = []                                                  # (seed, folder, resolved settings)
+            for seed in range(cfg.seed, cfg.seed + seeds):
+                out, r = run_folder(runs_dir, name, seed), resolve(ExperimentConfig.from_dict(vcfg.to_dict() | dict(seed=seed)), quick)
+                locks.enter_context(run_lock(out))
+                if (skip_done or resume) and finished_run(out, config_hash(r)):
+                    print(f"== {name} seed {seed}: already finished in {out}, skipped", flush=True)
+                    folders.append(out); continue
+                state = prepare_run_folder(out, r, resume)
+                if state == 'resume': print(f"== {name} seed {seed}: resuming from {checkpoint_path(out, r).name}", flush=True)
+                todo.append((seed, out, r))
+            if len(todo) > 1 and detector_class(vcfg.model).trains_together and seeds_fit_together(vcfg.device, len(todo)):
+                print(f"== {name}: seeds {[s for s, _, _ in todo]} train side by side on {resolve_device(vcfg.device)}", flush=True)
+                try: train_together([r for _, _, r in todo], [out for _, out, _ in todo])
+                except KeyboardInterrupt: raise RunInterrupted(f"interrupted: runs {name} seeds {[s for s, _, _ in todo]} are unfinished in {Path(runs_dir)/name} (continue with --resume)") from None
+            for seed, out, r in todo:
+                print(f"== {name} seed {seed} -> {out}", flush=True)
+                t0, stopped = time.perf_counter(), RunInterrupted(f"interrupted: run {name} seed {seed} is unfinished in {out} (continue with --resume)")
+                try:
+                    pm.execute_notebook(notebook, out/'train_eval.ipynb', parameters=run_parameters(vcfg, seed, quick, out, name),
+                                        kernel_name='python3', language='python', cwd=str(out), log_output=log_output, progress_bar=False,
+                                        shutdown_kernel='immediate')   # killed once done or interrupted: no traceback from a busy kernel
+                except KeyboardInterrupt: raise stopped from None
+                except pm.PapermillExecutionError as e:
+                    if e.ename == 'KeyboardInterrupt': raise stopped from None
+                    raise RunError(f"run {name} seed {seed} failed in cell {e.exec_count}: {e.ename}: {e.evalue}\n"
+                                   f"the executed notebook is {out/'train_eval.ipynb'}") from None
+                mark_done(out, r)                                      # the run is complete: its checkpoint goes, model.pt stays
+                checkpoint_path(out, r).unlink(missing_ok=True)
+                print(f"== {name} seed {seed} done in {time.perf_counter() - t0:.0f} s", flush=True)
+                folders.append(out)
     return folders
 
 class RunError(RuntimeError):
