@@ -1,5 +1,6 @@
-"""scripts/device_run.sh, the GPU machine's one-call job, run here on the CPU in a clone of this repository: it runs
-`ebgan-ad`, packs the run folders without their model files into pieces in $OUT, and stops at RUN_LIMIT."""
+"""scripts/device_run.sh, the GPU machine's one-call job, run here on the CPU in a clone of this repository: its thesis plan
+(benchmark once, then each config's seeds with --resume) on a tiny config, called twice as a GPU session would call it,
+and its time limit, on a command that cannot finish."""
 import os, subprocess, sys, tarfile
 from pathlib import Path
 
@@ -10,25 +11,49 @@ from test_experiments import ROOT, TINY
 pytestmark = pytest.mark.skipif(not (ROOT / '.git').exists(), reason='needs a git checkout to clone')
 
 
-def device_run(clone:Path, out:Path, *args:str, limit:int=480) -> subprocess.CompletedProcess:
+def device_run(clone:Path, out:Path, *args:str, limit:int=480, **env) -> subprocess.CompletedProcess:
     out.mkdir(exist_ok=True)
-    env = os.environ | dict(OUT=str(out), RUN_LIMIT=str(limit), PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    return subprocess.run(['bash', 'scripts/device_run.sh', *args], cwd=clone, env=env, capture_output=True, text=True, timeout=600)
+    env = os.environ | dict(OUT=str(out), RUN_LIMIT=str(limit), PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}") | env
+    return subprocess.run(['bash', 'scripts/device_run.sh', *args], cwd=clone, env=env, capture_output=True, text=True)
 
 
-def test_device_run_packs_the_runs(tmp_path):
+def clone_of_repo(tmp_path:Path) -> Path:
     clone = tmp_path / 'repo'
     subprocess.run(['git', 'clone', '-q', str(ROOT), str(clone)], check=True)
+    return clone
+
+
+# the plan as a CPU can run it: the same steps, a tiny config, one seed, a quick benchmark
+PLAN_HERE = dict(PLAN_CONFIGS='tiny.yaml', PLAN_SEEDS='1', PLAN_RUN_ARGS='--quick', BENCH_OUT='runs/bench/cpu.json',
+                 BENCH_ARGS='--device cpu --variants eager --train-modes eager --stages stage3 --seeds 1 --quick --scoring-patches 64 --large-batch 0')
+
+
+def test_thesis_plan_runs_and_packs(tmp_path):
+    clone = clone_of_repo(tmp_path)
     (clone / 'tiny.yaml').write_text(TINY)
-    r = device_run(clone, tmp_path / 'out', 'run', 'tiny.yaml', '--quick')
+    r = device_run(clone, tmp_path / 'out', 'thesis', **PLAN_HERE)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    assert 'latent AUROC' in (tmp_path / 'out' / 'ebgan-ad.log').read_text()
+    log = (tmp_path / 'out' / 'ebgan-ad.log').read_text()
+    assert 'latent AUROC' in log and '== the plan is done' in log
     parts = sorted((tmp_path / 'out').glob('runs.tgz.part-*'))
     assert [p.name for p in parts] == ['runs.tgz.part-aa']
     with tarfile.open(parts[0]) as tar: names = set(tar.getnames())
-    assert {'runs/tiny-quick/652016/metrics.json', 'runs/tiny-quick/652016/environment.json'} <= names
-    assert (clone / 'runs' / 'tiny-quick' / '652016' / 'model.pt').is_file() and not any(n.endswith('model.pt') for n in names)
-    # stopped at its time limit: ebgan-ad's status is timeout's 124, and what is in runs/ is still packed
-    r = device_run(clone, tmp_path / 'out2', 'run', 'tiny.yaml', '--quick', limit=1)
+    run = 'runs/tiny-quick/652016'
+    assert {f'{run}/metrics.json', f'{run}/environment.json', f'{run}/done.json', 'runs/bench/cpu.json'} <= names
+    assert (clone / run / 'model.pt').is_file() and not any(n.endswith('.pt') for n in names)   # model files stay there
+    assert not list((clone / run).glob('checkpoint-*.pt'))                                     # a finished run keeps no checkpoint
+    # the next call of the same command: the benchmark is not repeated, the finished run is left alone
+    r = device_run(clone, tmp_path / 'out2', 'thesis', **PLAN_HERE)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    log = (tmp_path / 'out2' / 'ebgan-ad.log').read_text()
+    assert 'ebgan-ad bench' not in log and 'already finished' in log
+
+
+def test_time_limit_stops_and_still_packs(tmp_path):
+    "A command that cannot finish (it sleeps) is stopped at RUN_LIMIT with timeout's 124, and what is in runs/ is still packed."
+    clone = clone_of_repo(tmp_path)
+    (clone / 'scripts' / 'ebgan-ad').write_text('import time; time.sleep(600)\n')
+    (clone / 'runs' / 'x' / '1').mkdir(parents=True); (clone / 'runs' / 'x' / '1' / 'metrics.json').write_text('{}')
+    r = device_run(clone, tmp_path / 'out', 'run', 'whatever.yaml', limit=8)
     assert r.returncode == 124, r.stdout[-3000:] + r.stderr[-3000:]
-    assert sorted(p.name for p in (tmp_path / 'out2').glob('runs.tgz.part-*')) == ['runs.tgz.part-aa']
+    with tarfile.open(tmp_path / 'out' / 'runs.tgz.part-aa') as tar: assert 'runs/x/1/metrics.json' in tar.getnames()
