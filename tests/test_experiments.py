@@ -8,7 +8,8 @@ from PIL import Image
 
 from ebgan_ad.cli import main
 from ebgan_ad.experiments import (ConfigError, ExperimentConfig, NOTEBOOK_PARAMETERS, RECORD_FILES, apply_overrides, experiment_notebook,
-                                  load_config, notebook_parameters, resolve)
+                                  load_config, notebook_parameters, resolve, run_experiment, run_folder, run_name, load_data,
+                                  make_detector, checkpoint_path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,8 +93,9 @@ def test_runner_end_to_end(tmp_path):
     assert [f.name for f in folders] == ['652016']
     run = folders[0]
     names = {p.name for p in run.iterdir()}
-    assert {'config.yaml', 'metrics.json', 'history.json', 'environment.json', 'train_eval.ipynb', 'model.pt',
+    assert {'config.yaml', 'metrics.json', 'history.json', 'environment.json', 'train_eval.ipynb', 'model.pt', 'done.json',
             'roc_pr.png', 'histograms.png', 'reconstructions.png', 'losses.png'} <= names
+    assert not any(n.startswith('checkpoint-') for n in names)          # a finished run keeps its model file, not its checkpoint
     assert 'heatmaps.png' not in names                                   # heatmap_images: 0
     m = json.loads((run / 'metrics.json').read_text())
     assert list(m)[:9] == ['model', 'dataset', 'protocol', 'seed', 'score', 'auroc', 'auprc', 'f1', 'precision']
@@ -111,6 +113,30 @@ def test_runner_end_to_end(tmp_path):
     assert (ran.protocol, ran.seed, ran.model_config['iters_per_epoch'], ran.test_subset) == ('quick', 652016, 2, 256)
     nb = json.loads((run / 'train_eval.ipynb').read_text())
     assert any('injected-parameters' in c['metadata'].get('tags', []) for c in nb['cells'])
+    # run again with --skip-done: left alone; with the config edited, the edit is noticed and the folder starts empty,
+    # so a run that then fails leaves nothing of the earlier one that could pass for its result
+    command = ebgan_ad_command() + ['run', str(config), '--quick', '--skip-done', '--runs-dir', str(tmp_path / 'runs')]
+    r = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0 and 'already finished' in r.stdout, r.stdout[-3000:] + r.stderr[-3000:]
+    config.write_text(TINY.replace('crops_per_image: 32}', 'crops_per_image: 32, patch_size: 4096}', 1))
+    r = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 1 and 'patch size 4096' in r.stderr, r.stdout[-3000:] + r.stderr[-3000:]
+    assert not {'done.json', 'metrics.json', 'model.pt', 'environment.json'} & {p.name for p in run.iterdir()}
+
+
+def test_resumed_run_ends_as_an_uninterrupted_one(tmp_path):
+    "A run stopped inside stage 2, its checkpoint left behind, then `--resume`d: the same metrics.json, byte for byte, as a run never stopped."
+    config = tmp_path / 'tiny.yaml'
+    config.write_text(TINY)
+    whole = run_experiment(config, quick=True, runs_dir=tmp_path / 'whole', log_output=False)[0]
+    r = resolve(load_config(config), quick=True)
+    stopped = run_folder(tmp_path / 'stopped', run_name(config, quick=True), r.config.seed)
+    splits, _ = load_data(r)
+    make_detector(r).fit(splits.train, splits.val, checkpoint=checkpoint_path(stopped, r), stop_after=('enc_g', 1))   # as if killed there
+    assert checkpoint_path(stopped, r).is_file() and not (stopped / 'metrics.json').exists()
+    resumed = run_experiment(config, quick=True, runs_dir=tmp_path / 'stopped', resume=True, log_output=False)[0]
+    assert resumed == stopped and (resumed / 'metrics.json').read_bytes() == (whole / 'metrics.json').read_bytes()
+    assert run_experiment(config, quick=True, runs_dir=tmp_path / 'stopped', resume=True, log_output=False) == [stopped]   # finished: left alone
 
 
 def test_failing_run_names_the_notebook(tmp_path, capsys):
@@ -165,7 +191,7 @@ def test_ctrl_c_says_where_the_unfinished_run_is(tmp_path):
     finally:
         if p.poll() is None: os.killpg(p.pid, signal.SIGKILL)
     assert p.returncode == 130, err
-    assert 'Traceback' not in err and err.strip().splitlines()[-1] == f"ebgan-ad run: interrupted: run long-quick seed 652016 is unfinished in {folder}", err
+    assert 'Traceback' not in err and err.strip().splitlines()[-1] == f"ebgan-ad run: interrupted: run long-quick seed 652016 is unfinished in {folder} (continue with --resume)", err
     assert not (folder / 'environment.json').exists()
     if Path('/proc/self/environ').is_file():                   # Linux: no kernel of this run is alive
         def environ(pid_dir):
