@@ -418,8 +418,9 @@ def run_folder(runs_dir:str|Path, name:str, seed:int) -> Path:
     return Path(runs_dir)/name/str(seed)
 
 def ran_config(r:ResolvedExperiment) -> dict:
-    "The settings a run actually ran, as its config.yaml holds them: quick budgets applied, every model field spelt out."
+    "The settings a run actually ran, as its config.yaml holds them: quick budgets applied, every model field and data argument spelt out."
     return r.config.to_dict() | dict(protocol=r.protocol, quick_overrides={}, sweep=None,
+                                     data={k: v for k, v in r.data_kwargs.items() if k not in _SET_BY_RUN},
                                      model_config={k: v for k, v in r.model_config.to_dict().items() if k != 'seed'})
 
 def config_hash(r:ResolvedExperiment) -> str:
