@@ -6,6 +6,7 @@ Each is staged into _proc/docs/ the way nbdev shows a notebook:
 - `#| hide` and `#| default_exp` cells are left out, and the `#|` lines are taken off the code shown;
 - an `#| export` cell is replaced by the API it exports (signature and docstring, by autodoc); an `#| exports` cell keeps
   its code and gets its API after it;
+- `<!-- include: PATH -->` lines (index.ipynb's headline table) are replaced by the file, as in README.md;
 - a link to another notebook points at its page; a link to any other file of the repository points at that file, which
   Sphinx copies into the site. Links are relative to the notebook's folder, except in index.ipynb, whose links are
   relative to the repository because it is also README.md.
@@ -13,13 +14,16 @@ Then Sphinx (settings in docs/conf.py) writes _docs/. The theme changes Sphinx's
 every page every time (20-30 s on 2 cores); instead, a build that succeeded leaves a digest of its inputs in _docs/, and the
 next one with the same inputs does nothing.
 """
-import ast, hashlib, json, os, re, sys
+import ast, hashlib, importlib.util, json, os, re, sys
 from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NBS, STAGE, OUT = ROOT / 'nbs', ROOT / '_proc' / 'docs', ROOT / '_docs'
 LIB = 'ebgan_ad'
+
+_readme = importlib.util.spec_from_file_location('make_readme', ROOT / '.ci' / 'make_readme.py')
+make_readme = importlib.util.module_from_spec(_readme); _readme.loader.exec_module(make_readme)   # its include rule
 
 
 def pages(nbs: Path = NBS) -> list[Path]:
@@ -103,7 +107,7 @@ def stage_notebook(src: Path, dest: Path, staged: dict[Path, Path]) -> dict:
     for cell in nb['cells']:
         text = ''.join(cell['source'])
         if cell['cell_type'] == 'markdown':
-            cells.append(markdown_cell(relink(text, base, dest.parent, staged)))
+            cells.append(markdown_cell(relink(make_readme.include(text), base, dest.parent, staged)))
             continue
         if cell['cell_type'] != 'code': continue
         flags = directives(text)

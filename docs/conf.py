@@ -1,5 +1,8 @@
 # Sphinx settings of the site `make docs` builds from the notebooks (docs/build.py stages them into _proc/docs first).
 # Everything the pages need is in _docs/ itself: MathJax is bundled, nothing is fetched at build or view time.
+# Why Sphinx with myst-nb: all of it installs from PyPI; myst-nb renders notebooks from their saved outputs without a kernel;
+# autodoc shows each chapter's API from the module nbdev generated; and Sphinx's search index is a script, so the search box
+# works on pages opened as files (MkDocs' search fetches a JSON index, which browsers refuse on file:// pages).
 import configparser
 from pathlib import Path
 
