@@ -1,10 +1,11 @@
-# The two commands a new user needs are `make experiment` and `make test`; both install first.
+# Read the notebooks as a site (`make docs`), work in them (`make lab`), run the experiment (`make experiment`),
+# test (`make test`); each installs first.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install experiment test test-all export readme notebooks results clean bench
+.PHONY: install experiment test test-all export readme notebooks results clean bench docs lab
 
 install: $(STAMP)
 
@@ -19,10 +20,19 @@ $(STAMP): settings.ini setup.py
 experiment: install
 	$(BIN)/ebgan-ad experiment
 
+# The notebooks as a static site in _docs/ (open _docs/index.html), from their saved outputs: nothing is executed, nothing fetched.
+docs: install
+	$(BIN)/python docs/build.py
+
+# JupyterLab on nbs/, with the project's kernel (.venv's python). LAB_ARGS adds options, e.g. LAB_ARGS="--no-browser --port 8899".
+# Jupyter refuses root unless told; containers and CI run as root.
+lab: install
+	$(BIN)/jupyter lab --ServerApp.root_dir=nbs $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
 # Every notebook's embedded tests (cells flagged slow/gpu are skipped), then tests/.
 test: install
 	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers 2 --timing
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -rs tests
 
 # Also the cells flagged slow and gpu (needs time, and a GPU for the gpu ones).
 test-all: install

@@ -17,11 +17,12 @@ from .metrics import threshold_key
 from .training import LossHistory
 
 # %% auto #0
-__all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'BIGAN_TRICKS', 'THESIS_TABLE_5_3', 'load_runs', 'mean_std', 'fmt', 'to_markdown',
-           'to_csv', 'write_table', 'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows',
-           'variant_rows', 'score_metric', 'seed_mean_std', 'class_mean_std', 'mnist_rows', 'mnist_variant_rows',
-           'ablation_variant', 'ablation_rows', 'bigan_tricks_rows', 'plot_curves_across_runs',
-           'plot_histograms_across_runs', 'plot_losses_across_seeds', 'results_index']
+__all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'BIGAN_TRICKS', 'THESIS_TABLE_5_3', 'HISTOGRAM_PARTS', 'load_runs', 'mean_std', 'fmt',
+           'to_markdown', 'to_csv', 'write_table', 'threshold_quantile', 'threshold_label', 'headline_rows',
+           'thesis_rows', 'variant_rows', 'score_metric', 'seed_mean_std', 'class_mean_std', 'score_columns',
+           'mnist_rows', 'mnist_variant_rows', 'plot_class_heatmaps', 'ablation_variant', 'ablation_rows',
+           'bigan_tricks_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs', 'plot_losses_across_seeds',
+           'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
 def load_runs(root:str|Path) -> list[dict]:
@@ -151,13 +152,17 @@ def class_mean_std(runs:list[dict], value:Callable[[dict], float|None]) -> tuple
     means = [seed_mean_std(group, value)[0] for group in _group(runs, lambda r: r['cls']).values()]
     return mean_std([m for m in means if not math.isnan(m)])
 
+def score_columns(runs:list[dict], scores:list[str]|None=None, metric:str='auroc') -> list[tuple[str, str, str]]:
+    "(model, score, budget) of each column of a per-class table: `scores` (None: each run's headline) that some run has, by model, budget, then the order of `scores`."
+    return sorted({(r['model'], s, r['protocol']) for r in runs for s in (scores or [r['score']]) if score_metric(r, s, metric) is not None},
+                  key=lambda c: (c[0], c[2], scores.index(c[1]) if scores else 0))
+
 def mnist_rows(runs:list[dict], protocol:str, dataset:str='mnist', metric:str='auroc',
                scores:list[str]|None=None, # score variants, one column each; None: each run's headline score
               ) -> list[dict]:
     "Rows class 0..9 (those with runs), `metric` mean ± std over seeds, and the mean ± std over classes; one column per model, score and budget."
     rs = [r for r in runs if r['dataset'] == dataset and r.get('one_class_protocol') == protocol]
-    columns = sorted({(r['model'], s, r['protocol']) for r in rs for s in (scores or [r['score']]) if score_metric(r, s, metric) is not None},
-                     key=lambda c: (c[0], c[2], scores.index(c[1]) if scores else 0))   # model, budget, then the order of `scores`
+    columns = score_columns(rs, scores, metric)
     def cells(group:list[dict], stats:Callable[[list[dict], Callable], tuple]) -> dict:   # stats(runs, value): over seeds or over classes
         return {f"{model} {s} ({budget})": fmt(stats([r for r in group if (r['model'], r['protocol']) == (model, budget)], lambda r: score_metric(r, s, metric)))
                 for model, s, budget in columns}
@@ -181,6 +186,28 @@ def mnist_variant_rows(runs:list[dict], dataset:str='mnist', metric:str='auroc')
                 row[f"{p}: runs"] = sum(score_metric(r, s, metric) is not None for r in in_protocol)
             rows.append(row)
     return rows
+
+# %% ../nbs/10_results.ipynb #9a03966e
+def plot_class_heatmaps(runs:list[dict], dataset:str='mnist', metric:str='auroc',
+                        scores:list[str]|None=None, # score variants, one column each; None: each run's headline score
+                       ):
+    "`metric` per class (mean over seeds) as one heatmap per one-class protocol, centred on chance; None without such runs."
+    import seaborn as sns
+    rs = [r for r in runs if r['dataset'] == dataset and r.get('one_class_protocol')]
+    protocols = sorted({r['one_class_protocol'] for r in rs})
+    if not protocols: return None
+    columns = score_columns(rs, scores, metric)
+    fig, axes = plt_subplots(1, len(protocols), figsize=(1.2 + 1.5 * len(columns) * len(protocols), 4.2), squeeze=False)
+    for ax, protocol in zip(axes[0], protocols):
+        by_class = _group([r for r in rs if r['one_class_protocol'] == protocol], lambda r: r['cls'])
+        grid = [[seed_mean_std([r for r in by_class[k] if (r['model'], r['protocol']) == (model, budget)], lambda r: score_metric(r, s, metric))[0]
+                 for model, s, budget in columns] for k in sorted(by_class)]   # (classes, columns); NaN where a class lacks the column
+        sns.heatmap(np.array(grid), ax=ax, vmin=0, vmax=1, center=0.5, cmap='vlag', annot=True, fmt='.2f', annot_kws=dict(fontsize=7),
+                    xticklabels=[f'{s}\n{model} ({budget})' for model, s, budget in columns], yticklabels=sorted(by_class),
+                    cbar=ax is axes[0, -1], cbar_kws=dict(label=f'{metric.upper()} (0.5: chance)'))
+        ax.set(title=f'{dataset}, {protocol}', ylabel='class')
+        ax.tick_params(labelsize=7)
+    return fig
 
 # %% ../nbs/10_results.ipynb #aade6de1
 ABLATION = 'nanotwice_sencebgan_ablation'
@@ -255,18 +282,24 @@ def plot_curves_across_runs(runs:list[dict], dataset:str='nanotwice'):
     roc.legend(fontsize=6, loc='lower right')
     return fig
 
+HISTOGRAM_PARTS = ('validation_normal', 'test_normal', 'test_anomalous')
+
 def plot_histograms_across_runs(runs:list[dict], dataset:str='nanotwice'):
-    "Headline-score histograms (validation normals, normal and anomalous test patches), one panel per run name."
+    "Headline-score histograms (validation normals, normal and anomalous test patches), one panel per run name; each part a density of its own."
+    import seaborn as sns
     firsts = _first_seed_curves(runs, dataset)
     if not firsts: return None
     fig, axes = plt_subplots(1, len(firsts), figsize=(4 * len(firsts), 2.8), squeeze=False)
     for ax, (name, (r, c)) in zip(axes[0], firsts.items()):
-        h = c['histogram']; edges = np.array(h['edges'])
-        for part in ('validation_normal', 'test_normal', 'test_anomalous'):
-            counts = np.array(h[part], float)
-            ax.stairs(counts / max(counts.sum(), 1) / np.diff(edges), edges, label=part)
+        h = c['histogram']; edges = np.array(h['edges']); centres = (edges[:-1] + edges[1:]) / 2
+        # curves.json keeps the counts, not the scores: each bin's centre, weighted by its count, falls back into that bin
+        # (bins as a list: seaborn 0.13 compares an array of bins with 'auto')
+        bins = dict(score=np.tile(centres, len(HISTOGRAM_PARTS)), count=np.concatenate([h[p] for p in HISTOGRAM_PARTS]),
+                    part=np.repeat(HISTOGRAM_PARTS, len(centres)))
+        sns.histplot(bins, x='score', weights='count', hue='part', hue_order=HISTOGRAM_PARTS, bins=list(edges), stat='density',
+                     common_norm=False, element='step', fill=False, ax=ax, legend=ax is axes[0, 0])
         ax.set(xlabel=f"{r['score']} score", ylabel='density', title=f"{name} ({r['protocol']})"); ax.title.set_fontsize(8)
-    axes[0, 0].legend(fontsize=6)
+    sns.move_legend(axes[0, 0], 'upper left', title=None, fontsize=6, frameon=False)
     return fig
 
 def plot_losses_across_seeds(runs:list[dict], dataset:str='nanotwice'):

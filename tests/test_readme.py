@@ -10,20 +10,31 @@ def test_readme_is_generated_from_index():
     assert r.returncode == 0, r.stderr
 
 
-def test_readme_starts_with_the_two_commands():
+def test_readme_starts_with_what_to_run_for_what():
+    "The first section says which command reads (docs), works in (lab), runs (experiment) and tests the project."
     text = (ROOT / 'README.md').read_text()
-    assert text.index('make experiment') < text.index('make test') < text.index('## Use it in your own code')
+    first = text[:text.index('\n## ', text.index('\n## ') + 1)]
+    assert first.index('make docs') < first.index('make lab') < first.index('make experiment') < first.index('make test'), first
+
+
+def test_readme_fits_on_a_screen():
+    "The long explanations live in the notebooks (the results chapter); the README is what this is, the commands, an example, the headline."
+    assert (ROOT / 'README.md').stat().st_size < 10_000
+
+
+def test_readme_cites_no_team_notes():
+    assert 'METHOD.md' not in (ROOT / 'README.md').read_text()
 
 
 def test_prose_numbers_are_in_the_results_tables():
-    "Every 'mean ± std' quoted in the README's prose appears in a table written by the results code, so prose cannot go stale silently."
-    cells = json.loads((ROOT / 'nbs' / 'index.ipynb').read_text())['cells']
+    "Every 'mean ± std' quoted in the prose of the README and of the results chapter appears in a table written by code, so prose cannot go stale silently."
+    cells = [c for nb in ('index', '10_results') for c in json.loads((ROOT / 'nbs' / f'{nb}.ipynb').read_text())['cells']]
     prose = '\n'.join(''.join(c['source']) for c in cells if c['cell_type'] == 'markdown')
     tables = '\n'.join(p.read_text() for d in ('tables', 'diagnostics') for p in sorted((ROOT / 'results' / d).glob('*.md')))
     quoted = re.findall(r'\d\.\d{3} ± \d\.\d{3}', prose)
     assert quoted, 'no mean ± std in the prose: has the pattern changed?'
     missing = [q for q in quoted if q not in tables]
-    assert not missing, f"{missing} quoted in nbs/index.ipynb but in no results/tables/*.md: run make results and update the prose"
+    assert not missing, f"{missing} quoted in nbs/index.ipynb or nbs/10_results.ipynb but in no results/tables/*.md: run make results and update the prose"
 
 
 def test_local_links_resolve():
