@@ -122,7 +122,7 @@ def fit_together(detectors:list[AnomalyDetector],
         if todo:
             runs = [d._stage_run(stage, t, _stop(d, stage, stop_after), c, checkpoint_every) for d, t, c in todo]
             t0 = time.perf_counter()
-            modes = train_stage(runs, todo[0][0].fast, f"{stage} × {len(runs)} seeds" if len(runs) > 1 else None)
+            modes = train_stage(runs, todo[0][0].fast)
             seconds = time.perf_counter() - t0
             for (d, t, c), mode in zip(todo, modes):
                 d.wall_time[stage] = d.wall_time.get(stage, 0.) + seconds

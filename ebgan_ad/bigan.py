@@ -192,7 +192,7 @@ def bigan_run(model:Bigan, optimizers:dict, train_x:Tensor, cfg:BiganConfig, rng
     "The BiGAN's training over `steps`, for `train_stage`."
     for name in Bigan.NAMES: getattr(model, name).train()
     return StageRun('bigan', partial(bigan_iteration, model, optimizers, train_x, cfg, rng, amp), LOSS_NAMES, steps, history,
-                    cfg.iters_per_epoch, train_x.device, on_epoch_end, (rng,), static=not cfg.input_noise)
+                    cfg.iters_per_epoch, train_x.device, on_epoch_end, (rng,), static=not cfg.input_noise, desc='BiGAN')
 
 def train_bigan(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
                 cfg:BiganConfig, rng:torch.Generator, # draws batches, codes, soft labels and input noise
@@ -202,7 +202,7 @@ def train_bigan(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) o
                 fast:str='eager',             # 'eager' | 'graph' | 'compile' | 'auto' (ebgan_ad.loop)
                ) -> LossHistory:
     "Train the BiGAN `model` for the iterations in `steps`: one D step, then one joint G and E step."
-    train_stage([bigan_run(model, optimizers, train_x, cfg, rng, steps, history, amp, on_epoch_end)], fast, 'BiGAN')
+    train_stage([bigan_run(model, optimizers, train_x, cfg, rng, steps, history, amp, on_epoch_end)], fast)
     return history
 
 # %% ../nbs/03_bigan.ipynb #65286513

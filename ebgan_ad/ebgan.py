@@ -130,7 +130,7 @@ def ebgan_run(model:Sencebgan, optimizers:dict, train_x:Tensor, cfg:SencebganCon
     "Stage 1 of `model` over `steps`, for `train_stage`."
     model.generator.train(); model.discriminator.train()
     return StageRun('ebgan', partial(ebgan_iteration, model, optimizers, train_x, cfg, rng, amp), EBGAN_LOSSES, steps, history,
-                    cfg.iters_per_epoch, train_x.device, on_epoch_end, generators=(rng,))
+                    cfg.iters_per_epoch, train_x.device, on_epoch_end, generators=(rng,), desc='stage 1 (EBGAN)')
 
 def train_ebgan(model:Sencebgan, optimizers:dict, train_x:Tensor, cfg:SencebganConfig, rng:torch.Generator,
                 steps:range,                  # iterations to run (a resumed run starts later)
@@ -139,7 +139,7 @@ def train_ebgan(model:Sencebgan, optimizers:dict, train_x:Tensor, cfg:SencebganC
                 fast:str='eager',             # 'eager' | 'graph' | 'compile' | 'auto' (ebgan_ad.loop)
                ) -> LossHistory:
     "Stage 1: train G and D of `model` as an EBGAN for the iterations in `steps`."
-    train_stage([ebgan_run(model, optimizers, train_x, cfg, rng, steps, history, amp, on_epoch_end)], fast, 'stage 1 (EBGAN)')
+    train_stage([ebgan_run(model, optimizers, train_x, cfg, rng, steps, history, amp, on_epoch_end)], fast)
     return history
 
 # %% ../nbs/04_ebgan.ipynb #eaf81e7c

@@ -66,7 +66,8 @@ def encoder_run(stage:str, model:Sencebgan, optimizer:torch.optim.Optimizer, tra
     for name in ('generator', 'discriminator') + (('enc_g',) if stage == 'enc_r' else ()): frozen(fixed[name])
     encoder = getattr(model, stage).train()
     iteration = partial(encoder_iteration, stage, encoder, optimizer, model.emas[stage], fixed, train_x, cfg, rng, amp)
-    return StageRun(stage, iteration, (f'loss_{stage}',), steps, history, cfg.iters_per_epoch, train_x.device, on_epoch_end, (rng,))
+    return StageRun(stage, iteration, (f'loss_{stage}',), steps, history, cfg.iters_per_epoch, train_x.device, on_epoch_end, (rng,),
+                    desc=f"stage {2 if stage == 'enc_g' else 3} ({stage})")
 
 def train_encoder(stage:str,                    # 'enc_g' (stage 2) or 'enc_r' (stage 3)
                   model:Sencebgan, optimizer:torch.optim.Optimizer, train_x:Tensor, cfg:SencebganConfig,
@@ -74,5 +75,5 @@ def train_encoder(stage:str,                    # 'enc_g' (stage 2) or 'enc_r' (
                   fast:str='eager') -> LossHistory:
     "Stage 2 (`enc_g`) or 3 (`enc_r`): fit one encoder of `model` against the frozen networks."
     run = encoder_run(stage, model, optimizer, train_x, cfg, rng, steps, history, amp, on_epoch_end)
-    train_stage([run], fast, f"stage {2 if stage == 'enc_g' else 3} ({stage})")
+    train_stage([run], fast)
     return history

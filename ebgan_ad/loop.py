@@ -33,6 +33,7 @@ class StageRun:
     on_epoch_end: Callable[[int], None]|None = None   # called with the epoch's last step (checkpoints)
     generators: tuple = ()                  # the CUDA generators the iteration draws from (a CUDA graph must know them)
     static: bool = True                     # False: the iteration's work changes with the step (it cannot be one CUDA graph)
+    desc: str = ''                          # the progress bar's label; '' is the stage's name
     _steppers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def is_epoch_end(self, step:int) -> bool: return (step + 1) % self.iters_per_epoch == 0 or step == self.steps[-1]
@@ -56,7 +57,8 @@ def train_stage(runs:list[StageRun],
         if s is not None: s.wait_stream(torch.cuda.current_stream(device))              # data and weights are ready
     buffers = [torch.empty(run.iters_per_epoch, len(run.loss_names), device=device) for run in runs]
     filled = [0] * len(runs)
-    bar = progress(range(max(len(run.steps) for run in runs)), desc or runs[0].stage + (f' × {len(runs)}' if len(runs) > 1 else ''), disable=quiet)
+    desc = desc or (runs[0].desc or runs[0].stage) + (f' × {len(runs)} seeds' if len(runs) > 1 else '')
+    bar = progress(range(max(len(run.steps) for run in runs)), desc, disable=quiet)
     for j in bar:
         for i, (run, step_once, stream) in enumerate(zip(runs, steppers, streams)):
             if j >= len(run.steps): continue
