@@ -38,6 +38,7 @@ class AnomalyDetector:
     config_class: type = None           # its config dataclass (a `ConfigDict` with `seed`, `channels`, `input_norm`)
     headline: str = ''                  # its pre-registered score
     score_names: tuple = ()             # every score variant `score` returns, in order
+    quick_config: dict = {}             # the config fields of the quick protocol (`ebgan-ad run --quick`): minutes on a CPU
     trains_together: bool = True        # False: it draws from torch's global generator, so its seeds train one after another
     score_precision_default: str = 'auto'   # 'auto' (bf16 where the device computes it in hardware), 'fp32' or 'bf16'
 

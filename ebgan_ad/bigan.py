@@ -260,6 +260,7 @@ class BiganDetector(AnomalyDetector):
     score_names = ('residual', 'fm', 'ce', 'ce_real_pair', 'zenati_fm', 'zenati_ce', 'thesis_fm', 'thesis_ce', 'score')   # all_bigan_scores
     trains_together = False                                          # D's dropout draws from torch's global generator
     score_precision_default = 'fp32'                                 # as BiGAN has always scored
+    quick_config = dict(epochs=5, iters_per_epoch=20, batch_size=32, lr_d=1e-4, lr_g=2e-4, lr_e=2e-4, ema_decay=0.95)
 
     def build(self):
         seed_everything(self.cfg.seed)                               # network initialisation and D's dropout masks

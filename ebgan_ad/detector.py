@@ -27,6 +27,7 @@ class Detector(AnomalyDetector):
     "SENCEBGAN as an anomaly detector for 32x32 patches in model range."
     name, config_class, headline = 'sencebgan', SencebganConfig, HEADLINE_SCORE
     score_names = (*SINGLE_SCORES, *COMBINED_SCORES)
+    quick_config = dict(epochs_gan=64, epochs_enc_g=8, epochs_enc_r=8, iters_per_epoch=25, lr_g=5e-4, lr_d=1e-3, lr_enc=1e-3, ema_decay=0.99)
 
     def build(self):
         torch.manual_seed(self.cfg.seed)                                   # network initialisation
@@ -63,6 +64,7 @@ class Detector(AnomalyDetector):
 class EbganDetector(Detector):
     "Stage 1 of SENCEBGAN alone, scored by D's energy."
     name, headline, score_names = 'ebgan', 'energy', ('energy',)
+    quick_config = dict(epochs_gan=64, iters_per_epoch=25, lr_g=5e-4, lr_d=1e-3, ema_decay=0.99)
 
     @classmethod
     def model_config(cls, d:dict) -> SencebganConfig:

@@ -150,11 +150,7 @@ def config_yaml(cfg:ExperimentConfig|dict, comment:str='') -> str:
     return head + yaml.safe_dump(jsonable(d), sort_keys=False, default_flow_style=None, width=120)
 
 # %% ../nbs/09_experiments.ipynb #1893d8a8
-QUICK = dict(
-    sencebgan=dict(epochs_gan=64, epochs_enc_g=8, epochs_enc_r=8, iters_per_epoch=25,
-                   lr_g=5e-4, lr_d=1e-3, lr_enc=1e-3, ema_decay=0.99),
-    ebgan=dict(epochs_gan=64, iters_per_epoch=25, lr_g=5e-4, lr_d=1e-3, ema_decay=0.99),
-    bigan=dict(epochs=5, iters_per_epoch=20, batch_size=32, lr_d=1e-4, lr_g=2e-4, lr_e=2e-4, ema_decay=0.95))
+QUICK = {model: cls.quick_config for model, cls in DETECTORS.items()}   # each detector's quick protocol
 QUICK_DATA = dict(nanotwice=dict(crops_per_image=1024))
 
 @dataclass
