@@ -288,8 +288,9 @@ def check_value(name:str,                  # the key, as the message names it, e
     if typed and (allowed is None or value is None or all(_in_range(v, allowed) for v in (value if isinstance(value, (list, tuple)) else [value]))):
         return
     where = '' if allowed is None else f" {'in ' if allowed[0] in '[(' else ''}{allowed}"
-    hint = (" (text, not a number: write numbers without quotes, and 1.0e-3 rather than 1e-3, which YAML reads as text)"
-            if isinstance(value, str) and _looks_like_number(value) else '')
+    hint = ''
+    if isinstance(value, str) and _looks_like_number(value):   # quoted in YAML, or YAML 1.1's 1e-3 (no dot), which it reads as text
+        hint = " (text, not a number: write numbers without quotes" + (", and 1.0e-3 rather than 1e-3, which YAML reads as text)" if 'e' in value.lower() else ")")
     raise ValueError(f"{name} must be {_type_name(t)}{where}, got {value!r}{hint}")
 
 @functools.cache
