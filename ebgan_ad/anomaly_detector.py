@@ -48,7 +48,6 @@ class AnomalyDetector:
                  threshold_quantile:float=0.95,      # quantile of validation-normal scores used as threshold
                  score_batch_size:int=4096,
                  score_precision:str|None=None,      # 'auto' | 'fp32' | 'bf16'; None: the model's default
-                 score_amp:bool|None=None,           # the older switch, overriding score_precision if given: True is 'bf16'
                  fast:str='auto'):                   # how iterations run: 'auto' | 'eager' | 'graph' | 'compile' (ebgan_ad.loop)
         check_value('threshold_quantile', threshold_quantile, float, '(0, 1)')
         check_value('score_batch_size', score_batch_size, int, '>= 1')
@@ -56,7 +55,6 @@ class AnomalyDetector:
         if not isinstance(self.cfg, self.config_class):
             raise TypeError(f"cfg must be a {self.config_class.__name__} or a dict of its fields, got {type(self.cfg).__name__}")
         self.device, self.amp, self.fast = resolve_device(device), amp, fast
-        if score_amp is not None: score_precision = 'bf16' if score_amp else 'fp32'
         self.score_precision = resolve_precision(score_precision or self.score_precision_default, self.device)   # 'bf16' or 'fp32'
         self.threshold_quantile, self.score_batch_size = threshold_quantile, score_batch_size
         self.build()                                                     # seeded: network initialisation

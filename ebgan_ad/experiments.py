@@ -50,7 +50,7 @@ class ExperimentConfig(ConfigDict):
     "Every key of an experiment config file (and parameter of the experiment notebook)."
     model: str = setting('sencebgan', MODELS)      # 'sencebgan' | 'ebgan' (stage 1 only, energy score) | 'bigan'
     dataset: str = setting('nanotwice', tuple(SPLIT_BUILDERS))  # 'nanotwice' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'folder'
-    protocol: str = setting('quick', BUDGETS)      # 'quick' | 'reduced' | 'thesis': the budget these settings stand for
+    protocol: str = setting('thesis', BUDGETS)     # 'quick' | 'reduced' | 'thesis': the budget these settings stand for (the model's defaults are the thesis's)
     seed: int = setting(652016, '[0, 4294967295]') # seeds data, initialisation and batches; `--seeds N` runs seed, seed+1, ...
     data_root: str|None = None      # the dataset's folder (NanoTWICE folder, torchvision root, MVTec-layout folder); None = bundled/default
     data: dict = setting({})        # keyword arguments of the split builder, e.g. {crops_per_image: 2048} or {protocol: one_normal, cls: 3}
