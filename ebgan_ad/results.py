@@ -12,7 +12,8 @@ from typing import Callable
 import numpy as np
 import yaml
 
-from .experiments import repo_root, save_figure, plt_subplots
+from .provenance import repo_root
+from .figures import save_figure, plt_subplots
 from .metrics import threshold_key
 from .training import LossHistory
 

@@ -20,7 +20,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ebgan_ad.detector import Detector
 from ebgan_ad.encoders import train_encoder
-from ebgan_ad.experiments import load_config, resolve, load_data, environment_record, plt_subplots, save_figure
+from ebgan_ad.config import load_config, resolve
+from ebgan_ad.experiments import load_data
+from ebgan_ad.provenance import environment_record
+from ebgan_ad.figures import plt_subplots, save_figure
 from ebgan_ad.metrics import auroc
 from ebgan_ad.training import atomic_write_json, atomic_write_text
 

@@ -25,7 +25,9 @@ from scipy.stats import spearmanr
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ebgan_ad.detector import Detector
-from ebgan_ad.experiments import load_config, resolve, load_data, environment_record
+from ebgan_ad.config import load_config, resolve
+from ebgan_ad.experiments import load_data
+from ebgan_ad.provenance import environment_record
 from ebgan_ad.metrics import auroc
 from ebgan_ad.results import mean_std, fmt
 from ebgan_ad.scores import forward_passes, latent_score, energy_score, per_sample_norm

@@ -7,9 +7,10 @@ import pytest
 from PIL import Image
 
 from ebgan_ad.cli import main
-from ebgan_ad.experiments import (ConfigError, ExperimentConfig, NOTEBOOK_PARAMETERS, RECORD_FILES, apply_overrides, experiment_notebook,
-                                  load_config, notebook_parameters, resolve, run_experiment, run_folder, run_name, load_data,
-                                  make_detector, checkpoint_path)
+from ebgan_ad.config import ConfigError, ExperimentConfig, apply_overrides, load_config, resolve
+from ebgan_ad.collect import RECORD_FILES
+from ebgan_ad.experiments import (NOTEBOOK_PARAMETERS, experiment_notebook, notebook_parameters, run_experiment, run_folder, run_name,
+                                  load_data, make_detector, checkpoint_path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,11 +76,10 @@ def test_every_config_is_valid():
             resolve(variant); resolve(variant, quick=True)
 
 
-def test_notebook_parameters_are_the_config_keys():
+def test_notebook_takes_the_settings_as_run():
     params = notebook_parameters(experiment_notebook())
-    assert sorted(params) == sorted(NOTEBOOK_PARAMETERS)
-    defaults = ExperimentConfig().to_dict()
-    assert {k: params[k] for k in defaults} == defaults
+    assert sorted(params) == sorted(NOTEBOOK_PARAMETERS) == ['config', 'run_dir', 'run_name']
+    assert resolve(ExperimentConfig.from_dict(params['config'])).protocol == 'quick'   # its own defaults are a valid quick run
 
 
 def test_runner_end_to_end(tmp_path):

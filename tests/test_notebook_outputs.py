@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from ebgan_ad.experiments import tidy_streams
+from ebgan_ad.collect import tidy_streams
 
 ROOT = Path(__file__).resolve().parent.parent
 
