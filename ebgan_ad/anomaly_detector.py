@@ -15,7 +15,8 @@ from torch import nn, Tensor
 import ebgan_ad
 from .data import to_model_range, tile_image, heatmap_from_patch_scores
 from .metrics import validation_threshold
-from .training import resolve_device, atomic_save, LossHistory, check_patches, check_value, score_in_batches, resolve_precision
+from .settings import check_value
+from .training import resolve_device, atomic_save, LossHistory, check_patches, score_in_batches, resolve_precision
 from .loop import StageRun, train_stage, load_optimizer_state
 
 # %% auto #0

@@ -17,7 +17,8 @@ import ebgan_ad
 from .objectives import bigan_discriminator_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
 from functools import partial
-from .training import ConfigDict, setting, EMA, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad
+from .settings import ConfigDict, setting
+from .training import EMA, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad
 from .training import seed_everything
 from .loop import StageRun, train_stage, adam
 from .anomaly_detector import AnomalyDetector

@@ -14,7 +14,8 @@ from .datasets import SPLIT_BUILDERS
 from .detector import DETECTORS, detector_class
 from .loop import FAST_MODES
 from .metrics import jsonable
-from .training import ConfigDict, setting, check_value, field_types, PRECISIONS
+from .settings import ConfigDict, setting, check_value, field_types
+from .training import PRECISIONS
 
 # %% auto #0
 __all__ = ['MODELS', 'BUDGETS', 'HEADLINE_SCORES', 'SCORE_VARIANTS', 'QUICK', 'QUICK_DATA', 'ExperimentConfig', 'apply_overrides',

@@ -12,7 +12,8 @@ from torch import nn, Tensor
 from .objectives import energy, margin_loss, generator_energy_loss, pull_away_term, feature_matching_loss
 from .networks import Generator, AutoencoderDiscriminator, Encoder
 from functools import partial
-from .training import ConfigDict, setting, EMA, LossHistory, sample_batch, autocast, set_requires_grad
+from .settings import ConfigDict, setting
+from .training import EMA, LossHistory, sample_batch, autocast, set_requires_grad
 from .loop import StageRun, train_stage, adam
 
 # %% auto #0

@@ -4,13 +4,10 @@
 
 # %% ../nbs/02a_training.ipynb #48d9c807
 from __future__ import annotations
-import copy, functools, json, math, numbers, operator, os, random, re, uuid, warnings
-from collections.abc import Sequence
+import copy, json, math, os, random, uuid, warnings
 from contextlib import nullcontext
-from dataclasses import asdict, field, fields
 from pathlib import Path
-from types import UnionType
-from typing import Callable, Iterable, Union, get_args, get_origin, get_type_hints
+from typing import Callable, Iterable
 
 import numpy as np
 import torch
@@ -18,12 +15,13 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 import ebgan_ad
+from .settings import check_value
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'seed_everything', 'resolve_device', 'sample_batch', 'check_patches', 'sample_latent', 'EMA',
-           'NonFiniteLossError', 'check_finite', 'LossHistory', 'log_epoch', 'setting', 'check_value', 'field_types',
-           'ConfigDict', 'atomic_save', 'atomic_write_text', 'atomic_write_json', 'autocast', 'native_bf16',
-           'resolve_precision', 'progress', 'score_in_batches', 'set_requires_grad', 'frozen']
+           'NonFiniteLossError', 'check_finite', 'LossHistory', 'log_epoch', 'atomic_save', 'atomic_write_text',
+           'atomic_write_json', 'autocast', 'native_bf16', 'resolve_precision', 'progress', 'score_in_batches',
+           'set_requires_grad', 'frozen']
 
 # %% ../nbs/02a_training.ipynb #313fcc10
 def seed_everything(seed:int, # any integer in [0, 2**32)
@@ -223,103 +221,6 @@ def log_epoch(history:LossHistory, stage:str, step:int, # last step of the epoch
     history.log(step, **means); history.end_epoch()
     if bar is not None: bar.set_postfix({k: f'{v:.3g}' for k, v in means.items()}, refresh=False)   # shown at the bar's next redraw (TQDM_MININTERVAL)
     return means
-
-# %% ../nbs/02a_training.ipynb #4fb6899b
-def setting(default,                         # the field's default; a list or dict is copied for each instance
-            allowed:str|tuple|None=None,     # a range ('>= 1', '> 0', '[0, 1)', '(0, 1)') or a tuple of the allowed values
-           ):
-    "A config dataclass field whose values `ConfigDict` checks against its type and `allowed`."
-    default_kw = dict(default_factory=lambda: copy.deepcopy(default)) if isinstance(default, (list, dict)) else dict(default=default)
-    return field(metadata=dict(allowed=allowed), **default_kw)
-
-_COMPARE = {'>=': operator.ge, '>': operator.gt, '<=': operator.le, '<': operator.lt}
-
-def _in_range(x:float, allowed:str) -> bool:
-    "Whether `x` lies in `allowed`: '>= a', '> a', '<= a', '< a', or an interval '[a, b)' (brackets closed, parentheses open)."
-    if m := re.fullmatch(r'([<>]=?) (\S+)', allowed): return _COMPARE[m[1]](x, float(m[2]))
-    m = re.fullmatch(r'([\[(])(\S+), (\S+)([\])])', allowed)
-    return _COMPARE['>=' if m[1] == '[' else '>'](x, float(m[2])) and _COMPARE['<=' if m[4] == ']' else '<'](x, float(m[3]))
-
-def _sequence_args(t) -> tuple|None:
-    "The element types of a list/tuple/Sequence annotation (() for a bare one); None if `t` is none of these."
-    origin = get_origin(t) or t
-    return get_args(t) if origin in (list, tuple, Sequence) else None
-
-def _has_type(value, t) -> bool:
-    "Whether `value` is of the annotated type `t`: a bool is no integer, an integer is a number, NaN and inf are no number, a list is a tuple."
-    if get_origin(t) in (Union, UnionType): return any(_has_type(value, a) for a in get_args(t))
-    if t is type(None): return value is None
-    if t is bool: return isinstance(value, (bool, np.bool_))
-    if t is int: return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-    if t is float: return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
-    if t is Path: return isinstance(value, (str, Path))
-    if (args := _sequence_args(t)) is not None:
-        if not isinstance(value, (list, tuple)): return False
-        if get_origin(t) is tuple and args and args[-1] is not Ellipsis: return len(value) == len(args) and all(map(_has_type, value, args))
-        return not args or all(_has_type(v, args[0]) for v in value)
-    return isinstance(value, get_origin(t) or t)
-
-_TYPE_NAMES = {bool: ('true or false', 'trues or falses'), int: ('an integer', 'integers'), float: ('a number', 'numbers'),
-               str: ('text', 'texts'), Path: ('a path', 'paths'), dict: ('a mapping', 'mappings'), type(None): ('null', 'nulls')}
-
-def _type_name(t, plural:bool=False) -> str:
-    "How an error message names the annotated type `t`: 'an integer', 'a list of 2 numbers', 'text or null', ..."
-    if get_origin(t) in (Union, UnionType): return ' or '.join(_type_name(a, plural) for a in get_args(t))
-    if t in _TYPE_NAMES: return _TYPE_NAMES[t][plural]
-    if (args := _sequence_args(t)) is not None:
-        if not args: return 'lists' if plural else 'a list'
-        n = f'{len(args)} ' if get_origin(t) is tuple and args[-1] is not Ellipsis else ''
-        return f"{'lists' if plural else 'a list'} of {n}{_type_name(args[0], plural=True)}"
-    return getattr(t, '__name__', str(t))
-
-def _looks_like_number(text:str) -> bool:
-    try: float(text); return True
-    except ValueError: return False
-
-def check_value(name:str,                  # the key, as the message names it, e.g. 'SencebganConfig.margin'
-                value, t,                  # the value and its annotated type: int, float|None, tuple[float, float], ...
-                allowed:str|tuple|None=None, # a range ('>= 1', '[0, 1)'; for a list: each element) or a tuple of allowed values
-               ):
-    "A `ValueError` naming `name`, what it must be and the value it got, unless `value` has type `t` and is `allowed` (None skips the range)."
-    typed = _has_type(value, t)
-    if isinstance(allowed, tuple):
-        if typed and value in allowed: return
-        raise ValueError(f"{name}={value!r} is not one of {allowed}")
-    if typed and (allowed is None or value is None or all(_in_range(v, allowed) for v in (value if isinstance(value, (list, tuple)) else [value]))):
-        return
-    where = '' if allowed is None else f" {'in ' if allowed[0] in '[(' else ''}{allowed}"
-    hint = ''
-    if isinstance(value, str) and _looks_like_number(value):   # quoted in YAML, or YAML 1.1's 1e-3 (no dot), which it reads as text
-        hint = " (text, not a number: write numbers without quotes" + (", and 1.0e-3 rather than 1e-3, which YAML reads as text)" if 'e' in value.lower() else ")")
-    raise ValueError(f"{name} must be {_type_name(t)}{where}, got {value!r}{hint}")
-
-@functools.cache
-def field_types(cls) -> dict:
-    "The evaluated annotations of a dataclass's fields (or of a function's parameters)."
-    return get_type_hints(cls)
-
-class ConfigDict:
-    "Mixin for config dataclasses: each field checked against its type and `setting` on creation, `from_dict` that names unknown keys, `to_dict` of plain types."
-    def __post_init__(self):
-        types = field_types(type(self))
-        for f in fields(self):
-            value = getattr(self, f.name)
-            check_value(f"{type(self).__name__}.{f.name}", value, types[f.name], f.metadata.get('allowed'))
-            if isinstance(value, list) and get_origin(types[f.name]) is tuple: setattr(self, f.name, tuple(value))
-
-    @classmethod
-    def from_dict(cls, d:dict, source:str|None=None): # `source` (e.g. a file name) prefixes error messages
-        "Build from a plain dict (YAML, JSON); unknown keys are an error that names them."
-        prefix = f"{source}: " if source else ''
-        if not isinstance(d, dict): raise ValueError(f"{prefix}{cls.__name__} must be a mapping of keys to values, got {type(d).__name__}")
-        names = [f.name for f in fields(cls)]
-        unknown = set(d) - set(names)
-        if unknown: raise ValueError(f"{prefix}unknown {cls.__name__} keys: {sorted(map(str, unknown))}; allowed: {names}")
-        return cls(**copy.deepcopy(d))
-
-    def to_dict(self) -> dict:
-        "The fields as a dict of plain types (tuples become lists)."
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 # %% ../nbs/02a_training.ipynb #a8a38da0
 def _atomic_write(path:Path|str, write:Callable):
