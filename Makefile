@@ -50,7 +50,7 @@ notebooks: install
 
 # Training and scoring throughput on this machine, written to results/bench/<cpu|cuda>.json (`make bench ARGS=--quick`: smoke run).
 bench: install
-	$(BIN)/python -m ebgan_ad.bench $(ARGS)
+	$(BIN)/ebgan-ad bench $(ARGS)
 
 # Re-tabulate the committed runs in results/ (tables, figures, results/README.md), then refresh README.md.
 results: install

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_benchmark.ipynb #7d7b0952
 from __future__ import annotations
-import argparse, datetime, json, math, os, platform, subprocess, sys, time, warnings
+import json, math, time, warnings
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -21,17 +21,15 @@ from .ebgan import SencebganConfig
 from .scores import Passes, all_scores, forward_passes, score_patches, HEADLINE_SCORE
 from .metrics import auroc
 from .detector import Detector, UntrainedDetectorWarning, detector_class
-from .loop import StageRun, train_stage, FAST_MODES
-from .training import autocast, resolve_device, atomic_write_json, atomic_write_text
+from .training import autocast, resolve_device
+from .provenance import cpu_info, machine_info, load_average
 
 # %% auto #0
-__all__ = ['GPU_PEAK_TFLOPS', 'VARIANTS', 'PRECISIONS', 'NET_NAMES', 'RANK_TOLERANCE', 'TRAIN_STAGES', 'REFERENCE', 'synchronize',
-           'time_calls', 'median', 'count_flops', 'cpu_peak_flops', 'gpu_peak_flops', 'measured_gemm_flops',
-           'device_peak', 'parse_variants', 'parse_train_modes', 'reference_scores', 'score_patches_static',
-           'scoring_nets', 'variant_scorer', 'spearman', 'score_agreement', 'training_runs', 'step_runs',
-           'real_batches_per_iteration', 'training_flops', 'interleaved_times', 'bench_training', 'fast_agreement',
-           'profile_training', 'bench_scoring', 'image_heatmap', 'bench_heatmap', 'machine_info', 'run_benchmark',
-           'markdown_tables', 'main']
+__all__ = ['GPU_PEAK_TFLOPS', 'VARIANTS', 'PRECISIONS', 'NET_NAMES', 'RANK_TOLERANCE', 'REFERENCE', 'synchronize', 'time_calls',
+           'median', 'count_flops', 'cpu_peak_flops', 'gpu_peak_flops', 'measured_gemm_flops', 'device_peak',
+           'parse_variants', 'reference_scores', 'score_patches_static', 'scoring_nets', 'variant_scorer', 'spearman',
+           'score_agreement', 'interleaved_times', 'efficiency', 'short_error', 'bench_scoring', 'image_heatmap',
+           'bench_heatmap']
 
 # %% ../nbs/11_benchmark.ipynb #7bb0679c
 def synchronize(device:torch.device):
@@ -91,16 +89,6 @@ def gpu_peak_flops(name:str) -> dict:
     return dict(fp32=None, bf16=None, source=f'unknown device {name!r}')
 
 # %% ../nbs/11_benchmark.ipynb #1d19d4e2
-def _cpuinfo() -> dict:
-    "Model name, flags and clock of the first CPU in /proc/cpuinfo (empty where it cannot be read)."
-    try: text = Path('/proc/cpuinfo').read_text()
-    except OSError: return dict(model=platform.processor(), flags=set(), mhz=None, vendor='', family=0)
-    fields = dict(line.split(':', 1) for line in text.split('\n\n')[0].splitlines() if ':' in line)
-    fields = {k.strip(): v.strip() for k, v in fields.items()}
-    return dict(model=fields.get('model name', platform.processor()), flags=set(fields.get('flags', '').split()),
-                mhz=float(fields['cpu MHz']) if 'cpu MHz' in fields else None, vendor=fields.get('vendor_id', ''),
-                family=int(fields.get('cpu family', 0) or 0))
-
 def measured_gemm_flops(device:torch.device, dtype:torch.dtype, n:int|None=None, repeats:int=5) -> float:
     "FLOP/s of one large square matrix product on `device` now: the peak this machine actually reaches (and its load allows)."
     n = n or (8192 if device.type == 'cuda' else 2048)
@@ -111,7 +99,7 @@ def device_peak(device:torch.device) -> dict:
     "Peak FLOP/s of `device`: datasheet (CUDA) or estimate (CPU), plus measured large-GEMM FLOP/s in fp32 and bf16."
     if device.type == 'cuda': peak = gpu_peak_flops(torch.cuda.get_device_name(device))
     else:
-        info = _cpuinfo()
+        info = cpu_info()
         peak = cpu_peak_flops(info['flags'], torch.get_num_threads(), (info['mhz'] or 2000.) / 1000, info['vendor'], info['family'])
     peak['measured_gemm'] = {name: measured_gemm_flops(device, dt) for name, dt in (('fp32', torch.float32), ('bf16', torch.bfloat16))}
     return peak
@@ -130,15 +118,6 @@ def parse_variants(spec:str|list, # e.g. 'eager,bf16,compile' ('bf16' adds the b
     if 'bf16' in names and not variants: variants = ['eager']
     return [(v, p) for v in variants for p in (PRECISIONS if 'bf16' in names else ('fp32',))]
 
-def parse_train_modes(spec:str|list|None, # e.g. 'eager,graph'; None: eager and graph on CUDA, eager elsewhere
-                      device:torch.device) -> list[str]:
-    "The ways of running training iterations to measure, eager first; 'graph' only on CUDA."
-    if spec is None: return ['eager', 'graph'] if device.type == 'cuda' else ['eager']
-    names = [s.strip() for s in spec.split(',')] if isinstance(spec, str) else list(spec)
-    unknown = [n for n in names if n not in FAST_MODES]
-    if unknown: raise ValueError(f"train modes: unknown {unknown}; use a comma-separated subset of {FAST_MODES}")
-    if 'graph' in names and device.type != 'cuda': raise ValueError("train mode 'graph' needs a CUDA device")
-    return [m for m in FAST_MODES if m in names]
 
 # %% ../nbs/11_benchmark.ipynb #0b4bc360
 def reference_scores(nets, # holds .generator, .discriminator, .enc_g, .enc_r, in eval mode
@@ -219,38 +198,6 @@ def score_agreement(scores:dict[str, Tensor], # a variant's scores, by name
                          and abs(out.get('auroc_diff', 0.)) <= RANK_TOLERANCE['auroc_diff'])
     return out
 
-# %% ../nbs/11_benchmark.ipynb #c1f410f5
-TRAIN_STAGES = dict(stage1=('sencebgan', 'ebgan', 3), stage1_g1=('sencebgan', 'ebgan', 1), stage2=('sencebgan', 'enc_g', None),
-                    stage3=('sencebgan', 'enc_r', None), bigan=('bigan', 'bigan', None))   # model, its stage, G steps per D step
-
-def training_runs(stage:str, # a key of TRAIN_STAGES
-                  train_x:Tensor, # (N, C, 32, 32) training set, on the device
-                  batch_size:int=64, seeds:int=1, precision:str='fp32') -> list[StageRun]:
-    "The `StageRun`s of `stage` of `seeds` fresh thesis-size detectors (seeds 0, 1, ...); each run's `.detector` is its detector."
-    model, name, g_steps = TRAIN_STAGES[stage]
-    cfg = dict(batch_size=batch_size) | (dict(g_steps_per_d_step=g_steps) if g_steps else {})
-    runs = []
-    for seed in range(seeds):
-        det = detector_class(model)(cfg | dict(seed=seed), device=train_x.device, amp=precision == 'bf16')
-        runs.append(det.stage_run(name, train_x, range(0)))
-        runs[-1].detector = det
-    return runs
-
-def step_runs(runs:list[StageRun], mode:str, n:int):
-    "`n` more iterations of every run, side by side, as `mode` runs them (a graph is recorded in the first call and kept)."
-    for run in runs: run.steps = range(n)
-    train_stage(runs, mode, quiet=True)
-
-def real_batches_per_iteration(stage:str) -> int:
-    "Real batches a training iteration draws: stage 1 one for D plus one per G step; the encoders and BiGAN one."
-    g_steps = TRAIN_STAGES[stage][2]
-    return 1 + g_steps if g_steps else 1
-
-def training_flops(stage:str, train_x:Tensor, batch_size:int) -> int:
-    "FLOPs of one training iteration of `stage` (counted on an eager fp32 run: every way of running it does the same work)."
-    runs = training_runs(stage, train_x, batch_size)
-    return count_flops(lambda: step_runs(runs, 'eager', 1))
-
 # %% ../nbs/11_benchmark.ipynb #d694f201
 def interleaved_times(fns:dict, # key -> function without arguments
                       device:torch.device|str='cpu', rounds:int=3) -> dict:
@@ -265,75 +212,14 @@ def interleaved_times(fns:dict, # key -> function without arguments
             except Exception as e: times[k] = f'{type(e).__name__}: {e}'[:500]
     return times
 
-# %% ../nbs/11_benchmark.ipynb #ad11be79
-def _efficiency(flops_per_s:float, peak:dict, precision:str) -> dict:
+# %% ../nbs/11_benchmark.ipynb #05fc4cd6
+def efficiency(flops_per_s:float, peak:dict, precision:str) -> dict:
     "Achieved TFLOP/s and its fraction of the (estimated or datasheet) peak and of the measured GEMM peak."
     nominal, measured = peak.get(precision), peak.get('measured_gemm', {}).get(precision)
     return dict(tflops=flops_per_s / 1e12, fraction_of_peak=nominal and flops_per_s / nominal,
                 fraction_of_measured_gemm=measured and flops_per_s / measured)
 
-def _error(e:Exception) -> str: return f'{type(e).__name__}: {e}'[:500]
-
-def bench_training(stage:str, train_x:Tensor, batch_size:int,
-                   modes:list[str],         # ways of running the iterations (`ebgan_ad.loop.FAST_MODES`), interleaved
-                   precisions:list[str],    # 'fp32', 'bf16'
-                   seeds:list[int],         # how many seeds train side by side, e.g. [1, 3]
-                   peak:dict, iters:int=10, repeats:int=3, warmup:int=6, flops_per_iter:int|None=None) -> list[dict]:
-    "Iterations/s per seed and images/s of one stage at one batch size, for each (mode, precision, seeds): median of `repeats` blocks of `iters`."
-    flops = flops_per_iter or training_flops(stage, train_x, batch_size)
-    rows, blocks = {}, {}
-    for n in seeds:
-        for mode in modes:
-            for p in precisions:
-                key = rows[mode, p, n] = dict(stage=stage, batch_size=batch_size, mode=mode, precision=p, seeds=n)
-                try:
-                    runs = training_runs(stage, train_x, batch_size, n, p)
-                    t0 = time.perf_counter(); step_runs(runs, mode, warmup); synchronize(train_x.device)   # a graph is recorded here
-                    key |= dict(warmup_s=time.perf_counter() - t0, ran_as=getattr(runs[0].stepper(mode), 'mode', mode) if mode != 'eager' else 'eager')
-                    blocks[mode, p, n] = partial(step_runs, runs, mode, iters)
-                except Exception as e: key['error'] = _error(e)   # a mode that does not run here is reported, not fatal
-    for (mode, p, n), t in interleaved_times(blocks, train_x.device, repeats).items():
-        row = rows[mode, p, n]
-        if isinstance(t, str): row['error'] = t; continue
-        it_s = iters / median(t)
-        row |= dict(iters_per_s=it_s, images_per_s=it_s * batch_size * n,
-                    real_images_drawn_per_s=it_s * batch_size * n * real_batches_per_iteration(stage),
-                    epoch_s=800 / it_s, iters=iters, repeats=repeats, block_s=t,
-                    flops_per_iter=flops, flops_per_image=flops / batch_size) | _efficiency(flops * it_s * n, peak, p)
-    return list(rows.values())
-
-# %% ../nbs/11_benchmark.ipynb #5f9597cd
-def fast_agreement(stage:str, train_x:Tensor, batch_size:int, mode:str, iters:int=20, precision:str='fp32') -> dict:
-    "How far `mode` ends from eager after `iters` iterations from the same start, beside two eager runs' own difference."
-    def trained(m:str):
-        run = training_runs(stage, train_x, batch_size, 1, precision)[0]
-        run.iters_per_epoch = 1                                    # keep every step's losses
-        step_runs([run], m, iters)
-        losses = torch.tensor([[e[k] for k in run.loss_names] for e in run.history.epochs], dtype=torch.float64)
-        return losses, {k: v.detach().double().cpu() for k, v in run.detector.model.state_dict().items() if v.is_floating_point()}
-    def rel(a, b): return ((a - b).abs() / b.abs().clamp_min(1e-12)).max().item()
-    def weights(a, b): return max((a[k] - b[k]).abs().max().item() for k in a)
-    (l0, w0), (l1, w1), (lm, wm) = trained('eager'), trained('eager'), trained(mode)
-    out = dict(stage=stage, mode=mode, precision=precision, batch_size=batch_size, iters=iters,
-               eager_vs_eager=dict(losses=rel(l1, l0), weights=weights(w1, w0)), mode_vs_eager=dict(losses=rel(lm, l0), weights=weights(wm, w0)))
-    out['equivalent'] = out['mode_vs_eager']['losses'] <= max(10 * out['eager_vs_eager']['losses'], 1e-5)
-    return out
-
-# %% ../nbs/11_benchmark.ipynb #e451e9fb
-def profile_training(stage:str, train_x:Tensor, batch_size:int, mode:str, seeds:int=1, iters:int=10) -> dict:
-    "Kernel and graph launches, host waits, value reads and GPU-busy milliseconds per iteration of `stage` in `mode` (CUDA)."
-    from torch.profiler import profile, ProfilerActivity
-    runs = training_runs(stage, train_x, batch_size, seeds)
-    step_runs(runs, mode, 6); synchronize(train_x.device)          # warm up, record the graph
-    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
-        step_runs(runs, mode, iters); synchronize(train_x.device)
-    events = prof.key_averages()
-    per_iter = lambda *names: sum(e.count for e in events if e.key in names) / iters
-    busy_us = sum(e.self_device_time_total for e in events if e.device_type.name == 'CUDA') / iters
-    return dict(stage=stage, mode=mode, seeds=seeds, batch_size=batch_size, iters=iters,
-                kernel_launches=per_iter('cudaLaunchKernel', 'cudaLaunchKernelExC', 'cuLaunchKernel', 'cuLaunchKernelEx'),
-                graph_launches=per_iter('cudaGraphLaunch'), host_waits=per_iter('cudaStreamSynchronize', 'cudaDeviceSynchronize'),
-                value_reads=per_iter('aten::_local_scalar_dense'), gpu_busy_ms=busy_us / 1e3)
+def short_error(e:Exception) -> str: return f'{type(e).__name__}: {e}'[:500]
 
 # %% ../nbs/11_benchmark.ipynb #064b2815
 REFERENCE = ('eager', 'fp32')
@@ -351,7 +237,7 @@ def bench_scoring(nets, test_x:Tensor, # (N, C, 32, 32) on the device
             scorer = variant_scorer(nets, v, p, batch_size)
             t0 = time.perf_counter(); scorer(test_x[:batch_size]); synchronize(test_x.device)
             rows[v, p]['warmup_s'], scorers[v, p] = time.perf_counter() - t0, scorer
-        except Exception as e: rows[v, p]['error'] = _error(e)
+        except Exception as e: rows[v, p]['error'] = short_error(e)
     chunk = batch_size * max(1, math.ceil(len(test_x) / batch_size / chunks))   # whole batches: compiled shapes stay put
     parts = {k: [] for k in scorers}
     seconds = {k: 0. for k in scorers}
@@ -360,11 +246,11 @@ def bench_scoring(nets, test_x:Tensor, # (N, C, 32, 32) on the device
             try:
                 t0 = time.perf_counter(); parts[k].append(scorer(piece)); synchronize(test_x.device)
                 seconds[k] += time.perf_counter() - t0
-            except Exception as e: rows[k]['error'] = _error(e); del scorers[k]
+            except Exception as e: rows[k]['error'] = short_error(e); del scorers[k]
     scores = {k: {name: torch.cat([s[name] for s in parts[k]]) for name in parts[k][0]} for k in scorers}
     for k in scorers:
         rows[k] |= dict(seconds=seconds[k], patches_per_s=len(test_x) / seconds[k], flops_per_patch=flops_per_patch)
-        rows[k] |= _efficiency(flops_per_patch * len(test_x) / seconds[k], peak, k[1])
+        rows[k] |= efficiency(flops_per_patch * len(test_x) / seconds[k], peak, k[1])
         if k != REFERENCE and REFERENCE in scores: rows[k]['agreement'] = score_agreement(scores[k], scores[REFERENCE], labels)
     return list(rows.values())
 
@@ -395,207 +281,7 @@ def bench_heatmap(detector, image:Tensor, pairs:list[tuple[str, str]], repeats:i
                 nets = detector.model.inference_nets(detector.cfg.use_ema)
                 fn = partial(image_heatmap, variant_scorer(nets, v, p, detector.score_batch_size), image)
             t0 = time.perf_counter(); fn(); rows[v, p]['warmup_s'], fns[v, p] = time.perf_counter() - t0, fn
-        except Exception as e: rows[v, p]['error'] = _error(e)
+        except Exception as e: rows[v, p]['error'] = short_error(e)
     for key, t in interleaved_times(fns, detector.device, repeats).items():
         rows[key] |= dict(error=t) if isinstance(t, str) else dict(seconds=median(t), seconds_all=t)
     return list(rows.values())
-
-# %% ../nbs/11_benchmark.ipynb #75364db4
-def _git_commit() -> dict:
-    root = Path(ebgan_ad.__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = bool(subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=root,
-                                    capture_output=True, text=True, timeout=10).stdout.strip())
-        return dict(commit=head or None, dirty=dirty)
-    except (OSError, subprocess.SubprocessError): return dict(commit=None, dirty=None)
-
-def machine_info(device:torch.device) -> dict:
-    "What the numbers depend on: device, CPU, threads, library versions, git commit, time, load."
-    info = dict(device=str(device), torch=torch.__version__, ebgan_ad=ebgan_ad.__version__, python=platform.python_version(),
-                cpu=_cpuinfo()['model'], cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads(),
-                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **_git_commit())
-    if device.type == 'cuda':
-        info |= dict(gpu=torch.cuda.get_device_name(device), cuda=torch.version.cuda,
-                     cudnn_allow_tf32=torch.backends.cudnn.allow_tf32, matmul_allow_tf32=torch.backends.cuda.matmul.allow_tf32)
-    return info
-
-def _loadavg() -> list[float]|None:
-    try: return [round(x, 2) for x in os.getloadavg()]
-    except OSError: return None
-
-# %% ../nbs/11_benchmark.ipynb #57c9a71b
-def run_benchmark(device:str='auto', variants:str|list='eager,bf16,channels_last,compile,cudagraphs',
-                  quick:bool=False,           # smoke run: few iterations, batch 64 only, stages 1-3, 4096 test patches
-                  scoring_patches:int|None=None, # score only the first N test patches (default: all, 4096 if quick)
-                  large_batch:int|None=None,  # the large training batch (default 1024 on CUDA, 512 on CPU, none if quick; 0: none)
-                  stages:tuple=tuple(TRAIN_STAGES), detector:str|None=None, # a saved Detector to score with instead of untrained nets
-                  train_modes:str|list|None=None, # ways of running training iterations (default: eager and graph on CUDA, eager on a CPU)
-                  seeds:tuple=(1,),           # seeds trained side by side, e.g. (1, 3)
-                  profile:bool=False,         # also count launches and waits per iteration (CUDA)
-                  iters:dict|None=None,       # {iters, repeats, warmup} of the training blocks; default by device
-                  log:Callable[[str], None]=print) -> dict:
-    "Measure training, scoring and heatmaps on `device`; the result is a JSON-able dict."
-    device = resolve_device(device)
-    pairs = parse_variants(variants, device)
-    cuda = device.type == 'cuda'
-    modes = parse_train_modes(train_modes, device)
-    precisions = sorted({p for _, p in pairs}, key=PRECISIONS.index)
-    if quick and stages == tuple(TRAIN_STAGES): stages = ('stage1', 'stage2', 'stage3')
-    batches = (64,) if (quick and large_batch is None) or large_batch == 0 else (64, large_batch or (1024 if cuda else 512))
-    it = iters or (dict(iters=2, repeats=2, warmup=1) if quick else dict(iters=50, repeats=5, warmup=10) if cuda else dict(iters=10, repeats=3, warmup=3))
-    if 'graph' in modes: it = it | dict(warmup=max(it['warmup'], 5))   # 3 eager iterations, then the one that records the graph
-    result = dict(machine=machine_info(device), load_before=_loadavg(),
-                  args=dict(variants=variants, quick=quick, scoring_patches=scoring_patches, batches=batches, stages=list(stages),
-                            detector=detector, train_modes=modes, seeds=list(seeds), **it),
-                  rank_tolerance=RANK_TOLERANCE)
-    t_start = time.perf_counter()
-    log(f"device {device} ({result['machine'].get('gpu', result['machine']['cpu'])}), load {result['load_before']}, "
-        f"training {modes} × {precisions} × seeds {list(seeds)}, scoring {pairs}")
-    result['peak'] = peak = device_peak(device)
-    # data: the thesis grid over all 40 anomalous images; a small training set (throughput does not depend on its size)
-    nt = load_nanotwice()
-    splits = nanotwice_splits(grid='thesis', crops_per_image=256 if quick else 2048, data=nt)
-    n_test = scoring_patches or (4096 if quick else len(splits.test))
-    test_x, labels = splits.test[:n_test].to(device), splits.test_labels[:n_test]
-    train_x = splits.train.to(device)
-    # training
-    result['training'], result['agreement'], result['profile'] = [], [], []
-    for stage in stages:
-        for B in batches[:1] if stage == 'stage1_g1' else batches:   # the 1:1 row is only for comparing with batch 64
-            n = dict(it, iters=max(2, it['iters'] * 64 // B))
-            flops = training_flops(stage, train_x, B)
-            for row in bench_training(stage, train_x, B, modes, precisions, list(seeds), peak, flops_per_iter=flops, **n):
-                result['training'].append(row)
-                log(f"train {stage:9s} B={B:<5d} {row['mode']:8s} {row['precision']} × {row['seeds']} seeds: " + (row.get('error') or
-                    f"{row['iters_per_s']:.2f} it/s per seed, {row['images_per_s']:.0f} images/s, {100 * (row['fraction_of_peak'] or 0):.1f}% of peak"
-                    + (f" (ran {row['ran_as']})" if row['ran_as'] != row['mode'] else '')))
-        for mode in modes[1:] if not quick else ():
-            try: a = fast_agreement(stage, train_x, 64, mode)
-            except Exception as e: a = dict(stage=stage, mode=mode, error=_error(e))
-            result['agreement'].append(a)
-            log(f"agree {stage:9s} {mode}: " + (a.get('error') or f"losses {a['mode_vs_eager']['losses']:.1e} from eager (eager from itself "
-                f"{a['eager_vs_eager']['losses']:.1e}): {'equivalent' if a['equivalent'] else 'NOT equivalent'}"))
-        for mode in modes if profile and cuda else ():
-            for n_seeds in seeds:
-                try: p = profile_training(stage, train_x, 64, mode, n_seeds)
-                except Exception as e: p = dict(stage=stage, mode=mode, seeds=n_seeds, error=_error(e))
-                result['profile'].append(p)
-                log(f"profile {stage:9s} {mode} × {n_seeds}: " + (p.get('error') or f"{p['kernel_launches']:.0f} kernel launches, "
-                    f"{p['graph_launches']:.1f} graph launches, {p['host_waits']:.2f} waits, {p['value_reads']:.2f} reads, GPU busy {p['gpu_busy_ms']:.2f} ms per iteration"))
-        torch._dynamo.reset()
-    # scoring
-    det = Detector.load(detector, device=device) if detector else Detector(SencebganConfig(), device=device)
-    nets = det.model.inference_nets(det.cfg.use_ema)
-    with torch.no_grad():   # FlopCounterMode does not run spectral norm under inference_mode
-        flops_per_patch = count_flops(lambda: forward_passes(nets, test_x[:64])) / 64
-    result['flops'] = dict(score_per_patch=flops_per_patch,
-                           note='matmuls and convolutions only (FlopCounterMode), 2 FLOPs per multiply-add')
-    result['scoring'] = bench_scoring(nets, test_x, pairs, peak, flops_per_patch, labels=labels, chunks=2 if quick else 4)
-    for row in result['scoring']:
-        log(f"score {row['variant']:13s} {row['precision']}: " + (row.get('error') or f"{row['patches_per_s']:.0f} patches/s "
-            f"({row['seconds']:.1f} s for {row['patches']} patches, warm-up {row['warmup_s']:.1f} s)" +
-            (f", Spearman {row['agreement']['spearman']:.5f}" if 'agreement' in row else '')))
-    torch._dynamo.reset()
-    # heatmap of one full image
-    image = nt.anomalous[0] if not quick else nt.anomalous[0][:256, :256]   # uint8 on the CPU, as read from disk; a corner if quick
-    result['heatmap'] = bench_heatmap(det, image, pairs, repeats=1 if quick else 3)
-    for row in result['heatmap']:
-        log(f"heatmap {row['variant']:13s} {row['precision']}: " + (row.get('error') or f"{row['seconds']:.2f} s for {row['tiles']} tiles"))
-    result |= dict(load_after=_loadavg(), total_s=time.perf_counter() - t_start)
-    return result
-
-# %% ../nbs/11_benchmark.ipynb #2fb34551
-def _fmt(x, spec='.0f'): return '–' if x is None else format(x, spec)
-
-def markdown_tables(result:dict) -> str:
-    "Training, scoring and heatmap tables of a `run_benchmark` result, in Markdown."
-    m, peak = result['machine'], result['peak']
-    gemm = peak.get('measured_gemm', {})
-    lines = [f"**{m.get('gpu', m['cpu'])}** ({m['device']}, {m['torch_threads']} threads, torch {m['torch']}), "
-             f"{m['date']}, commit {(m.get('commit') or '?')[:7]}{' (dirty)' if m.get('dirty') else ''}, "
-             f"load average before {result.get('load_before')} / after {result.get('load_after')}"
-             f"{' — QUICK run' if result['args'].get('quick') else ''}.",
-             f"Peak ({peak['source']}): fp32 {_fmt(peak['fp32'] and peak['fp32'] / 1e12, '.3g')} TFLOP/s, "
-             f"bf16 {_fmt(peak['bf16'] and peak['bf16'] / 1e12, '.3g')} TFLOP/s; measured large GEMM: "
-             f"fp32 {_fmt(gemm.get('fp32') and gemm['fp32'] / 1e12, '.3g')}, bf16 {_fmt(gemm.get('bf16') and gemm['bf16'] / 1e12, '.3g')} TFLOP/s."]
-    if result['training']:   # none when only scoring was timed (--stages '')
-        lines += ['', '| stage | batch | mode | precision | seeds | it/s per seed | images/s | MFLOP/image | % of peak | % of GEMM | warm-up s |',
-                  '|---|---|---|---|---|---|---|---|---|---|---|']
-    for r in result['training']:
-        mode = r.get('mode', r.get('variant'))              # files written before the fast path name it `variant`
-        if r.get('ran_as', mode) != mode: mode = f"{mode} (ran {r['ran_as']})"
-        head = f"| {r['stage']} | {r['batch_size']} | {mode} | {r['precision']} | {r.get('seeds', 1)} |"
-        if 'error' in r: lines.append(f"{head} error: {r['error'][:80]} ||||||"); continue
-        lines.append(f"{head} {r['iters_per_s']:.2f} | {r['images_per_s']:.0f} | {r['flops_per_image'] / 1e6:.0f} | "
-                     f"{_fmt(r['fraction_of_peak'] and 100 * r['fraction_of_peak'], '.1f')} | "
-                     f"{_fmt(r['fraction_of_measured_gemm'] and 100 * r['fraction_of_measured_gemm'], '.1f')} | {r['warmup_s']:.1f} |")
-    if result.get('agreement'):
-        lines += ['', '| stage | mode | iterations | losses vs eager (max rel) | eager vs eager | weights vs eager (max abs) | equivalent |', '|---|---|---|---|---|---|---|']
-        for a in result['agreement']:
-            if 'error' in a: lines.append(f"| {a['stage']} | {a['mode']} | error: {a['error'][:80]} ||||"); continue
-            lines.append(f"| {a['stage']} | {a['mode']} | {a['iters']} | {a['mode_vs_eager']['losses']:.1e} | {a['eager_vs_eager']['losses']:.1e} | "
-                         f"{a['mode_vs_eager']['weights']:.1e} | {a['equivalent']} |")
-    if result.get('profile'):
-        lines += ['', '| stage | mode | seeds | kernel launches / it | graph launches / it | host waits / it | value reads / it | GPU busy ms / it |', '|---|---|---|---|---|---|---|---|']
-        for p in result['profile']:
-            if 'error' in p: lines.append(f"| {p['stage']} | {p['mode']} | {p['seeds']} | error: {p['error'][:80]} |||||"); continue
-            lines.append(f"| {p['stage']} | {p['mode']} | {p['seeds']} | {p['kernel_launches']:.0f} | {p['graph_launches']:.1f} | {p['host_waits']:.2f} | "
-                         f"{p['value_reads']:.2f} | {p['gpu_busy_ms']:.2f} |")
-    lines += ['', f"Scoring: every score variant in one pass, {result['flops']['score_per_patch'] / 1e6:.0f} MFLOP per patch.", '',
-              '| variant | precision | patches | s | patches/s | % of peak | % of GEMM | warm-up s | max rel diff | Spearman | ΔAUROC | equivalent |',
-              '|---|---|---|---|---|---|---|---|---|---|---|---|']
-    for r in result['scoring']:
-        if 'error' in r: lines.append(f"| {r['variant']} | {r['precision']} | error: {r['error'][:80]} ||||||||||"); continue
-        a = r.get('agreement', {})
-        lines.append(f"| {r['variant']} | {r['precision']} | {r['patches']} | {r['seconds']:.1f} | {r['patches_per_s']:.0f} | "
-                     f"{_fmt(r['fraction_of_peak'] and 100 * r['fraction_of_peak'], '.1f')} | {_fmt(r['fraction_of_measured_gemm'] and 100 * r['fraction_of_measured_gemm'], '.1f')} | "
-                     f"{r['warmup_s']:.1f} | {_fmt(a.get('max_rel'), '.1e')} | {_fmt(a.get('spearman'), '.5f')} | "
-                     f"{_fmt(a.get('auroc_diff'), '+.4f')} | {a.get('equivalent', 'reference')} |")
-    lines += ['', '| heatmap variant | precision | tiles | seconds |', '|---|---|---|---|']
-    for r in result['heatmap']:
-        lines.append(f"| {r['variant']} | {r['precision']} | {r['tiles']} | {r.get('error', '')[:80] or format(r['seconds'], '.2f')} |")
-    return '\n'.join(lines)
-
-# %% ../nbs/11_benchmark.ipynb #800edbd9
-def main(argv:list[str]|None=None) -> dict:
-    "Command line: run the benchmark and write its JSON."
-    ap = argparse.ArgumentParser(prog='ebgan-ad bench', description='Throughput of SENCEBGAN training and scoring with the thesis-size networks.')
-    ap.add_argument('--device', default='auto', help="'auto' (CUDA if available), 'cpu', 'cuda', 'cuda:1', ...")
-    ap.add_argument('--out', default=None, help='JSON file to write (default results/bench/<cpu|cuda>.json)')
-    ap.add_argument('--variants', default='eager,bf16,channels_last,compile,cudagraphs',
-                    help=f"comma-separated subset of {', '.join(VARIANTS + ('bf16',))}; 'bf16' adds bf16 to each")
-    ap.add_argument('--quick', action='store_true', help='smoke run: few iterations, batch 64 only, stages 1-3, 4096 test patches')
-    ap.add_argument('--scoring-patches', type=int, default=None, help='score only the first N test patches')
-    ap.add_argument('--large-batch', type=int, default=None, help='the large training batch (default 1024 CUDA, 512 CPU)')
-    ap.add_argument('--stages', default=','.join(TRAIN_STAGES), help=f"training stages to time, subset of {','.join(TRAIN_STAGES)} ('' for none)")
-    ap.add_argument('--detector', default=None, help='a saved Detector to score with (default untrained thesis-size networks)')
-    ap.add_argument('--train-modes', default=None, help=f"ways of running training iterations, subset of {','.join(FAST_MODES)} (default eager,graph on CUDA, eager on CPU)")
-    ap.add_argument('--seeds', default='1', help="seeds trained side by side, comma-separated counts, e.g. 1,3 (default 1)")
-    ap.add_argument('--profile', action='store_true', help='also count kernel launches and host waits per iteration (CUDA)')
-    ap.add_argument('--iters', type=int, default=None, help='iterations per timed training block (default 50 CUDA, 10 CPU, 2 quick)')
-    ap.add_argument('--repeats', type=int, default=None, help='timed blocks per measurement (default 5 CUDA, 3 CPU, 2 quick)')
-    args = ap.parse_args(argv)
-    stages = tuple(s for s in args.stages.split(',') if s)
-    bad = [s for s in stages if s not in TRAIN_STAGES]
-    if bad: ap.error(f"--stages: unknown {bad}; use a subset of {list(TRAIN_STAGES)}")
-    if args.scoring_patches is not None and args.scoring_patches < 1: ap.error('--scoring-patches must be >= 1')
-    try:
-        pairs, modes = parse_variants(args.variants, resolve_device(args.device)), parse_train_modes(args.train_modes, resolve_device(args.device))
-        seeds = tuple(int(n) for n in args.seeds.split(','))
-        if min(seeds) < 1: raise ValueError
-    except ValueError as e: ap.error(str(e) or f"--seeds: positive integers separated by commas, got {args.seeds!r}")
-    iters = None
-    if args.iters or args.repeats:
-        cuda = resolve_device(args.device).type == 'cuda'
-        iters = dict(iters=args.iters or (50 if cuda else 10), repeats=args.repeats or (5 if cuda else 3), warmup=10 if cuda else 3)
-    result = run_benchmark(args.device, args.variants, args.quick, args.scoring_patches, args.large_batch, stages, args.detector,
-                           modes, seeds, args.profile, iters, log=lambda s: print(s, flush=True))
-    out = Path(args.out or f"results/bench/{resolve_device(args.device).type}.json")
-    atomic_write_json(result, out)
-    tables = markdown_tables(result)
-    atomic_write_text(tables + '\n', out.with_suffix('.md'))   # the tables, for the README
-    print(tables); print(f'wrote {out} and {out.with_suffix(".md")}')
-    return result
-
-if __name__ == '__main__' and '__file__' in globals(): main()   # python -m ebgan_ad.bench (not in a notebook)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09e_cli.ipynb #d8069794
 from __future__ import annotations
-import argparse, importlib, signal, sys
+import argparse, signal, sys
 from pathlib import Path
 
 MAIN_CONFIG = Path('configs')/'nanotwice_sencebgan.yaml'
@@ -34,14 +34,28 @@ def _parser() -> argparse.ArgumentParser:
     col.add_argument('run_dirs', type=Path, nargs='+', help='run folders, e.g. runs/nanotwice_sencebgan_reduced/652016')
     col.add_argument('--results-dir', type=Path, default=Path('results'))
     col.add_argument('--records-only', action='store_true', help='keep only the records (settings, metrics, environment, losses), also of the lowest seed: for the variants of a sweep')
-    sub.add_parser('bench', help='benchmarks (ebgan_ad.bench); arguments go to it', add_help=False)
+    b = sub.add_parser('bench', help='throughput of training and scoring on this machine (ebgan_ad.bench), as JSON and Markdown tables')
+    b.add_argument('--device', default='auto', help="'auto' (CUDA if available), 'cpu', 'cuda', 'cuda:1', ...")
+    b.add_argument('--out', type=Path, default=None, help='JSON file to write (default results/bench/<cpu|cuda>.json; the tables go beside it as .md)')
+    b.add_argument('--variants', default='eager,bf16,channels_last,compile,cudagraphs',
+                   help="scoring variants, a comma-separated subset of eager, channels_last, compile, cudagraphs; 'bf16' adds bf16 to each")
+    b.add_argument('--quick', action='store_true', help='smoke run: few iterations, batch 64 only, stages 1-3, 4096 test patches')
+    b.add_argument('--scoring-patches', type=int, default=None, help='score only the first N test patches')
+    b.add_argument('--large-batch', type=int, default=None, help='the large training batch (default 1024 CUDA, 512 CPU; 0: none)')
+    b.add_argument('--stages', default='stage1,stage1_g1,stage2,stage3,bigan', help="training stages to time ('' for none)")
+    b.add_argument('--detector', default=None, help='a saved detector to score with (default untrained thesis-size networks)')
+    b.add_argument('--train-modes', default=None, help="ways of running training iterations: eager, graph, compile (default eager,graph on CUDA, eager on a CPU)")
+    b.add_argument('--seeds', default='1', help="seeds trained side by side, comma-separated counts, e.g. 1,3 (default 1)")
+    b.add_argument('--profile', action='store_true', help='also count kernel launches and host waits per iteration (CUDA)')
+    b.add_argument('--iters', type=int, default=None, help='iterations per timed training block (default 50 CUDA, 10 CPU, 2 quick)')
+    b.add_argument('--repeats', type=int, default=None, help='timed blocks per measurement (default 5 CUDA, 3 CPU, 2 quick)')
     return p
 
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `ebgan-ad` console script; returns the exit status."
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ['bench']: return _bench(argv[1:])
     args = _parser().parse_args(argv)
+    if args.command == 'bench': return _bench(args)
     signal.signal(signal.SIGTERM, _interrupt)   # a time limit (timeout, a batch system) stops a run as Ctrl-C does
     try:
         from ebgan_ad.experiments import run_experiment, summarise_runs, ConfigError, RunError
@@ -75,14 +89,36 @@ def _interrupt(signum, frame):
     "SIGTERM as KeyboardInterrupt: run folders unlock, checkpoints stay, and one line says what is unfinished."
     raise KeyboardInterrupt
 
-def _bench(argv:list[str]) -> int:
-    try: bench = importlib.import_module('ebgan_ad.bench')
-    except ModuleNotFoundError as e:
-        if e.name != 'ebgan_ad.bench': raise
-        print("ebgan-ad bench: the benchmark module ebgan_ad.bench is not installed in this version", file=sys.stderr)
-        return 1
-    status = bench.main(argv)
-    return status if isinstance(status, int) else 0
+def _bench(args) -> int:
+    "`ebgan-ad bench`: check the arguments, run the benchmark, write its JSON and tables."
+    from ebgan_ad.bench import parse_variants
+    from ebgan_ad.bench_training import parse_train_modes, TRAIN_STAGES
+    from ebgan_ad.bench_run import run_benchmark, markdown_tables
+    from ebgan_ad.training import resolve_device, atomic_write_json, atomic_write_text
+    try:
+        device = resolve_device(args.device)
+        stages = tuple(s for s in args.stages.split(',') if s)
+        bad = [s for s in stages if s not in TRAIN_STAGES]
+        if bad: raise ValueError(f"--stages: unknown {bad}; use a subset of {list(TRAIN_STAGES)}")
+        if args.scoring_patches is not None and args.scoring_patches < 1: raise ValueError(f'--scoring-patches must be >= 1, got {args.scoring_patches}')
+        parse_variants(args.variants, device); modes = parse_train_modes(args.train_modes, device)
+        try: seeds = tuple(int(n) for n in args.seeds.split(','))
+        except ValueError: seeds = (0,)
+        if min(seeds) < 1: raise ValueError(f"--seeds: positive integers separated by commas, got {args.seeds!r}")
+    except ValueError as e:
+        print(f"ebgan-ad bench: error: {e}", file=sys.stderr); return 2
+    iters = None
+    if args.iters or args.repeats:
+        cuda = device.type == 'cuda'
+        iters = dict(iters=args.iters or (50 if cuda else 10), repeats=args.repeats or (5 if cuda else 3), warmup=10 if cuda else 3)
+    result = run_benchmark(device, args.variants, args.quick, args.scoring_patches, args.large_batch, stages, args.detector,
+                           modes, seeds, args.profile, iters, log=lambda s: print(s, flush=True))
+    out = args.out or Path('results')/'bench'/f'{device.type}.json'
+    atomic_write_json(result, out)
+    tables = markdown_tables(result)
+    atomic_write_text(tables + '\n', out.with_suffix('.md'))
+    print(tables); print(f'wrote {out} and {out.with_suffix(".md")}')
+    return 0
 
 # %% auto #0
 __all__ = ['MAIN_CONFIG', 'main']
