@@ -83,6 +83,12 @@ def markdown_cell(text: str) -> dict:
 
 
 LINK = re.compile(r'(!?)(\[[^\]]*\]\()([^)\s]+)(\))')   # [text](target) and ![alt](target)
+ANCHOR = re.compile(r'^(#+ +)?<a id="([^"]+)"></a>', re.M)   # an HTML anchor at the start of a line (of a heading)
+
+
+def anchors_as_targets(text: str) -> str:
+    "HTML anchors (`<a id=\"x\"></a>`, which Jupyter and GitHub follow) as MyST targets `(x)=`, which Sphinx can link to."
+    return ANCHOR.sub(lambda m: f"({m.group(2)})=\n{m.group(1) or ''}", text)
 
 
 def relink(text: str, base: Path, staged_dir: Path, staged: dict[Path, Path]) -> str:
@@ -107,7 +113,7 @@ def stage_notebook(src: Path, dest: Path, staged: dict[Path, Path]) -> dict:
     for cell in nb['cells']:
         text = ''.join(cell['source'])
         if cell['cell_type'] == 'markdown':
-            cells.append(markdown_cell(relink(make_readme.include(text), base, dest.parent, staged)))
+            cells.append(markdown_cell(anchors_as_targets(relink(make_readme.include(text), base, dest.parent, staged))))
             continue
         if cell['cell_type'] != 'code': continue
         flags = directives(text)
