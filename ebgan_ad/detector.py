@@ -47,7 +47,8 @@ class Detector(AnomalyDetector):
     def after_stage(self, stage:str, train:Tensor):
         "After stage 1, re-estimate D's batch-norm statistics on real patches (`bn_recalibrate`)."
         if stage == STAGES[0] and self.cfg.bn_recalibrate:
-            for D in (self.model.discriminator, self.model.emas['discriminator'].module): recalibrate_batchnorm(D, train, rng=self.rng)
+            for D in (self.model.discriminator, self.model.emas['discriminator'].module):
+                recalibrate_batchnorm(D, train, n_batches=self.cfg.bn_recalibrate_batches, rng=self.rng)
 
     def inference_nets(self) -> nn.Module: return self.model.inference_nets(self.cfg.use_ema)
     def batch_scores(self, nets, x) -> dict[str, Tensor]: return all_scores(forward_passes(nets, x))

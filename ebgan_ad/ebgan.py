@@ -39,6 +39,7 @@ class SencebganConfig(ConfigDict):
     lr_g: float = setting(1e-5, '>= 0')
     lr_d: float = setting(5e-6, '>= 0')
     bn_recalibrate: bool = True                                              # False = original
+    bn_recalibrate_batches: int = setting(50, '>= 1')                        # batches of 256 real patches it averages over
     # stages 2 and 3: encoders
     enc_g_loss: str = setting('code', ('code', 'energy'))                    # 'energy' = thesis text (degenerate)
     enc_g_feature_weight: float = setting(0.4, '>= 0')

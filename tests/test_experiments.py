@@ -23,7 +23,7 @@ protocol: quick
 data: {crops_per_image: 32, n_test_images: 1}
 quick_overrides:
   data: {crops_per_image: 32}
-  model_config: {iters_per_epoch: 2, epochs_gan: 1, epochs_enc_g: 1, epochs_enc_r: 1, batch_size: 8, bn_recalibrate: false}
+  model_config: {iters_per_epoch: 2, epochs_gan: 1, epochs_enc_g: 1, epochs_enc_r: 1, batch_size: 8, bn_recalibrate_batches: 2}
 test_subset: 256
 heatmap_images: 0
 device: cpu
@@ -159,7 +159,7 @@ def test_runner_on_your_own_folder(tmp_path):
     save(tmp_path / 'mine' / 'ground_truth' / 'crack' / '0_mask.png', mask)
     config = tmp_path / 'mine.yaml'
     config.write_text(f"model: sencebgan\ndataset: folder\ndata_root: {tmp_path / 'mine'}\ndevice: cpu\n"
-                      "model_config: {iters_per_epoch: 2, epochs_gan: 1, epochs_enc_g: 1, epochs_enc_r: 1, batch_size: 8, bn_recalibrate: false}\n")
+                      "model_config: {iters_per_epoch: 2, epochs_gan: 1, epochs_enc_g: 1, epochs_enc_r: 1, batch_size: 8, bn_recalibrate_batches: 2}\n")
     assert main(['run', str(config), '--runs-dir', str(tmp_path / 'runs')]) == 0
     run = tmp_path / 'runs' / 'mine' / '652016'
     m = json.loads((run / 'metrics.json').read_text())
