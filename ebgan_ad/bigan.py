@@ -24,16 +24,16 @@ from .loop import StageRun, train_stage, adam
 from .anomaly_detector import AnomalyDetector
 
 # %% auto #0
-__all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BiganConfig', 'Bigan', 'Targets', 'bigan_targets', 'input_noise_std',
-           'add_input_noise', 'discriminator_loss', 'generator_loss', 'encoder_loss', 'make_bigan_optimizers',
-           'bigan_iteration', 'bigan_run', 'train_bigan', 'BiganPasses', 'per_sample_lp', 'residual_score',
-           'feature_score', 'cross_entropy_score', 'real_pair_cross_entropy_score', 'weighted_score',
-           'all_bigan_scores', 'bigan_forward', 'BiganDetector']
+__all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BiganTrainingConfig', 'BiganConfig', 'Bigan', 'Targets', 'bigan_targets',
+           'input_noise_std', 'add_input_noise', 'discriminator_loss', 'generator_loss', 'encoder_loss',
+           'make_bigan_optimizers', 'ExtraDiscriminators', 'bigan_iteration', 'bigan_run', 'train_bigan', 'BiganPasses',
+           'per_sample_lp', 'residual_score', 'feature_score', 'cross_entropy_score', 'real_pair_cross_entropy_score',
+           'weighted_score', 'all_bigan_scores', 'bigan_forward', 'BiganDetector']
 
 # %% ../nbs/03_bigan.ipynb #79634080
 @dataclass
-class BiganConfig(ConfigDict):
-    "All hyperparameters of the BiGAN reference detector (defaults = the thesis's run with its defects corrected: nbs/00b_thesis.ipynb#bigan)."
+class BiganTrainingConfig(ConfigDict):
+    "BiGAN's networks, optimisation, generator loss and training switches: everything of `BiganConfig` but its score (ALAD shares them)."
     # networks and data
     latent_dim: int = setting(256, '>= 1')
     channels: int = setting(1, (1, 3))
@@ -55,6 +55,10 @@ class BiganConfig(ConfigDict):
     soft_labels: bool = False                # SL: y_real ~ U[0.9, 1], y_fake ~ U[0, 0.1], a few labels flipped
     soft_label_flip_rate: float = setting(0.05, '[0, 1]')        # SL: int(rate * batch_size) labels (drawn with replacement) become 1 - y
     label_flip: bool = False                 # LF: swap every target of D, G and E
+
+@dataclass
+class BiganConfig(BiganTrainingConfig):
+    "All hyperparameters of the BiGAN reference detector (defaults = the thesis's run with its defects corrected: nbs/00b_thesis.ipynb#bigan)."
     # anomaly score
     score_weight: float = setting(0.1, '[0, 1]')                 # Zenati's w on L_D: A = (1 - w) L_G + w L_D
     score_variant: str = setting('fm', ('fm', 'ce'))             # L_D in A: 'fm' (feature matching) | 'ce' (cross-entropy)
@@ -69,12 +73,14 @@ class Bigan(nn.Module):
 
     def __init__(self, cfg:BiganConfig):
         super().__init__()
-        nets = dict(latent_dim=cfg.latent_dim, channels=cfg.channels)
-        self.generator = BiganGenerator(**nets)
-        self.encoder = BiganEncoder(**nets)
-        self.discriminator = BiganDiscriminator(**nets)
+        for name, net in self.networks(cfg).items(): setattr(self, name, net)
         self.emas = {name: EMA(getattr(self, name), cfg.ema_decay) for name in self.NAMES}
         self.averaged = nn.ModuleDict({name: ema.module for name, ema in self.emas.items()})  # registered: moves with .to(device)
+
+    def networks(self, cfg:BiganConfig) -> dict[str, nn.Module]:
+        "G, E and D by name, built in this order (the order of their random initialisation)."
+        nets = dict(latent_dim=cfg.latent_dim, channels=cfg.channels)
+        return dict(generator=BiganGenerator(**nets), encoder=BiganEncoder(**nets), discriminator=BiganDiscriminator(**nets))
 
     def inference_nets(self, use_ema:bool=True) -> nn.Module:
         "The networks used for scoring: the EMA copies (default) or the raw ones, all in eval mode."
@@ -154,11 +160,24 @@ def make_bigan_optimizers(model:Bigan, cfg:BiganConfig) -> dict[str, torch.optim
 
 LOSS_NAMES = ('loss_d', 'loss_g', 'loss_e', 'feature_match', 'logit_real', 'logit_fake')
 
+class ExtraDiscriminators:
+    "Discriminators that join BiGAN's game (ALAD's D_xx and D_zz, 13_alad); `bigan_iteration` calls them in both of its steps."
+    loss_names: tuple[str, ...] = ()     # the losses of `discriminator_step`, then those of `generator_encoder_loss`
+    networks: list[nn.Module] = []       # frozen, with D, in the G/E step
+
+    def discriminator_step(self, x:Tensor, z_real:Tensor, x_fake:Tensor, z:Tensor, t:Targets, noisy) -> Tensor:
+        "Update them after D's step, on its batch x, E(x), G(z) (no gradients) and z, targets `t`; their losses (k,)."
+        raise NotImplementedError
+    def generator_encoder_loss(self, x:Tensor, z_real:Tensor, x_fake:Tensor, z:Tensor, t:Targets, noisy) -> tuple[Tensor, Tensor]:
+        "Their term of L_G + L_E, given E(x) and G(z) with gradients; and the values to log (m,)."
+        raise NotImplementedError
+
 def bigan_iteration(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
                     cfg:BiganConfig, rng:torch.Generator, # draws batches, codes, soft labels and input noise
                     amp:bool=False, step:int=0,  # the iteration's index: sets the input-noise level (IN)
+                    extra:ExtraDiscriminators|None=None, # more discriminators in the game (ALAD's)
                    ) -> Tensor:
-    "One BiGAN iteration: one D step, then one joint G and E step; its losses (6,) on the device."
+    "One BiGAN iteration: one D step, then one joint G and E step; its losses (6, then those of `extra`) on the device."
     G, E, D = model.generator, model.encoder, model.discriminator
     opt_g, opt_e, opt_d = optimizers['generator'], optimizers['encoder'], optimizers['discriminator']
     B, device = cfg.batch_size, train_x.device
@@ -175,25 +194,37 @@ def bigan_iteration(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 3
         loss_d = discriminator_loss(D(noisy(x), z_real), D(noisy(fake), z), t)
     opt_d.zero_grad(set_to_none=False); loss_d.backward(); opt_d.step()
     model.emas['discriminator'].update()
-    # (2) G and E step on the same x, new z, D frozen: each network minimises only its own loss
-    set_requires_grad(D, False)
+    if extra: extra_d = extra.discriminator_step(x, z_real, fake, z, t, noisy)   # (k,) the extra discriminators' step
+    # (2) G and E step on the same x, new z, every D frozen: each network minimises only its own loss
+    discriminators = [D, *(extra.networks if extra else ())]
+    set_requires_grad(discriminators, False)
     with autocast(device, amp):
         z = codes()
-        real, fake = D(noisy(x), E(x)), D(noisy(G(z)), z)
+        z_real, x_fake = E(x), G(z)                                            # with gradients now
+        real, fake = D(noisy(x), z_real), D(noisy(x_fake), z)
         loss_g, match = generator_loss(real, fake, t, cfg)
         loss_e = encoder_loss(real, t)
+        loss_ge = loss_g + loss_e
+        if extra:
+            extra_loss, extra_ge = extra.generator_encoder_loss(x, z_real, x_fake, z, t, noisy)
+            loss_ge = loss_ge + extra_loss
     opt_g.zero_grad(set_to_none=False); opt_e.zero_grad(set_to_none=False)
-    (loss_g + loss_e).backward(); opt_g.step(); opt_e.step()
+    loss_ge.backward(); opt_g.step(); opt_e.step()
     model.emas['generator'].update(); model.emas['encoder'].update()
-    set_requires_grad(D, True)
-    return torch.stack([loss_d, loss_g, loss_e, match, real.logit.mean(), fake.logit.mean()]).detach().float()
+    set_requires_grad(discriminators, True)
+    losses = [loss_d, loss_g, loss_e, match, real.logit.mean(), fake.logit.mean()]
+    if extra: losses += [*extra_d, *extra_ge]
+    return torch.stack(losses).detach().float()
 
 def bigan_run(model:Bigan, optimizers:dict, train_x:Tensor, cfg:BiganConfig, rng:torch.Generator,
-              steps:range, history:LossHistory, amp:bool=False, on_epoch_end=None) -> StageRun:
+              steps:range, history:LossHistory, amp:bool=False, on_epoch_end=None,
+              extra:ExtraDiscriminators|None=None, # more discriminators in the game (ALAD's)
+              stage:str='bigan', desc:str='BiGAN') -> StageRun:
     "The BiGAN's training over `steps`, for `train_stage`."
-    for name in Bigan.NAMES: getattr(model, name).train()
-    return StageRun('bigan', partial(bigan_iteration, model, optimizers, train_x, cfg, rng, amp), LOSS_NAMES, steps, history,
-                    cfg.iters_per_epoch, train_x.device, on_epoch_end, (rng,), static=not cfg.input_noise, desc='BiGAN')
+    for name in model.NAMES: getattr(model, name).train()
+    return StageRun(stage, partial(bigan_iteration, model, optimizers, train_x, cfg, rng, amp, extra=extra),
+                    LOSS_NAMES + (extra.loss_names if extra else ()), steps, history,
+                    cfg.iters_per_epoch, train_x.device, on_epoch_end, (rng,), static=not cfg.input_noise, desc=desc)
 
 def train_bigan(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
                 cfg:BiganConfig, rng:torch.Generator, # draws batches, codes, soft labels and input noise

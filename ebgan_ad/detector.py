@@ -13,6 +13,8 @@ from .ebgan import SencebganConfig, Sencebgan, make_stage1_optimizers, ebgan_run
 from .encoders import encoder_run, make_encoder_optimizer
 from .scores import all_scores, forward_passes, per_sample_norm, HEADLINE_SCORE, SINGLE_SCORES, COMBINED_SCORES
 from .bigan import BiganDetector
+from .alad import AladDetector
+from .ganomaly import GanomalyDetector
 from .anomaly_detector import AnomalyDetector, DetectorFileError, UntrainedDetectorWarning, read_detector_file
 from .loop import StageRun
 from .training import resolve_precision
@@ -84,7 +86,7 @@ class EbganDetector(Detector):
         return {'x': x.float().cpu(), 'stage 1: Dec(Enc(x))': nets.discriminator(x).reconstruction.float().cpu()}
 
 # %% ../nbs/08_detector.ipynb #10bb17f3
-DETECTORS = dict(sencebgan=Detector, ebgan=EbganDetector, bigan=BiganDetector)
+DETECTORS = dict(sencebgan=Detector, ebgan=EbganDetector, bigan=BiganDetector, alad=AladDetector, ganomaly=GanomalyDetector)
 
 def detector_class(model:str) -> type[AnomalyDetector]:
     "The detector class of a model name."

@@ -13,9 +13,11 @@ from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
 # %% auto #0
-__all__ = ['BN_MOMENTUM', 'BN_EPS', 'LRELU_SLOPE', 'init_glorot', 'init_dcgan', 'spectral_norm_layers', 'count_parameters',
-           'Generator', 'DiscriminatorOutput', 'AutoencoderDiscriminator', 'Encoder', 'BiganGenerator', 'BiganEncoder',
-           'BiganDiscriminatorOutput', 'BiganDiscriminator']
+__all__ = ['BN_MOMENTUM', 'BN_EPS', 'LRELU_SLOPE', 'PAIR_CONCATS', 'init_glorot', 'init_dcgan', 'spectral_norm_layers',
+           'count_parameters', 'Generator', 'DiscriminatorOutput', 'AutoencoderDiscriminator', 'Encoder',
+           'BiganGenerator', 'BiganEncoder', 'BiganDiscriminatorOutput', 'BiganDiscriminator', 'add_spectral_norm',
+           'ImagePairDiscriminator', 'CodePairDiscriminator', 'GanomalyEncoder', 'GanomalyDecoder', 'GanomalyOutput',
+           'GanomalyGenerator', 'GanomalyDiscriminator']
 
 # %% ../nbs/02_networks.ipynb #0432322e
 BN_MOMENTUM, BN_EPS, LRELU_SLOPE = 0.2, 1e-3, 0.2
@@ -211,4 +213,132 @@ class BiganDiscriminator(nn.Module):
                 z:Tensor,       # (B, latent_dim) codes
                ) -> BiganDiscriminatorOutput:
         f = self.joint(torch.cat([self.x_branch(x), self.z_branch(z)], dim=1))
+        return BiganDiscriminatorOutput(self.logit(f).squeeze(1), f)
+
+# %% ../nbs/02_networks.ipynb #bac32738
+def add_spectral_norm(module:nn.Module) -> nn.Module:
+    "Spectral norm, in place, on every convolution and linear layer of `module` except the last one (its output layer)."
+    layers = [m for m in module.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear))]
+    for layer in layers[:-1]: _spectral_norm(layer)   # registering runs 15 power iterations on the current weight
+    return module
+
+# %% ../nbs/02_networks.ipynb #cfe91bd4
+PAIR_CONCATS = ('channels', 'height')
+
+class ImagePairDiscriminator(nn.Module):
+    "ALAD's D_xx on image pairs (x, x′): is x′ the patch x itself, or a reconstruction of it?"
+    def __init__(self, channels:int=1, dropout:float=0.5,
+                 concat:str='channels',     # stack x and x′ along the 'channels' (default) or the 'height' (thesis and ALAD code)
+                 spectral_norm:bool=True):  # on every layer but the logit
+        super().__init__()
+        _check_args(1, channels)
+        if not 0 <= dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        if concat not in PAIR_CONCATS: raise ValueError(f"concat must be one of {PAIR_CONCATS}, got {concat!r}")
+        self.channels, self.concat = channels, concat
+        c_in, height = (2 * channels, 32) if concat == 'channels' else (channels, 64)
+        self.layers = nn.Sequential(
+            _down(c_in, 64, k=4), _lrelu(), nn.Dropout(dropout),                        # (B, 64, 16, 16); height: (B, 64, 32, 16)
+            _down(64, 128, k=4), _lrelu(), nn.Dropout(dropout),                         # (B, 128, 8, 8); height: (B, 128, 16, 8)
+            nn.Flatten())                                                               # (B, 8192); height: (B, 16384)
+        self.logit = nn.Linear(128 * 8 * 8 * height // 32, 1)
+        init_dcgan(self)
+        if spectral_norm: add_spectral_norm(self)
+
+    def forward(self, x:Tensor,  # (B, C, 32, 32) patches
+                x2:Tensor,       # (B, C, 32, 32) the same patches, or their reconstructions
+               ) -> BiganDiscriminatorOutput:
+        f = self.layers(torch.cat([x, x2], dim=1 if self.concat == 'channels' else 2))
+        return BiganDiscriminatorOutput(self.logit(f).squeeze(1), f)
+
+# %% ../nbs/02_networks.ipynb #2d61c03c
+class CodePairDiscriminator(nn.Module):
+    "ALAD's D_zz on code pairs (z, z′): is z′ the code z itself, or its round trip E(G(z))?"
+    def __init__(self, latent_dim:int=256, dropout:float=0.5,
+                 spectral_norm:bool=True):  # on every layer but the logit
+        super().__init__()
+        _check_args(latent_dim, 1)
+        if not 0 <= dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        self.latent_dim = latent_dim
+        self.layers = nn.Sequential(
+            nn.Linear(2 * latent_dim, 64), _lrelu(), nn.Dropout(dropout),               # (B, 64)
+            nn.Linear(64, 32), _lrelu(), nn.Dropout(dropout))                           # (B, 32) = f_zz
+        self.logit = nn.Linear(32, 1)
+        init_dcgan(self)
+        if spectral_norm: add_spectral_norm(self)
+
+    def forward(self, z:Tensor,  # (B, latent_dim) codes
+                z2:Tensor,       # (B, latent_dim) the same codes, or their round trips
+               ) -> BiganDiscriminatorOutput:
+        f = self.layers(torch.cat([z, z2], dim=1))
+        return BiganDiscriminatorOutput(self.logit(f).squeeze(1), f)
+
+# %% ../nbs/02_networks.ipynb #ed746d43
+class GanomalyEncoder(nn.Module):
+    "GANomaly's encoder (G_E, and the second encoder E): patch (B, channels, 32, 32) → code (B, latent_dim)."
+    def __init__(self, latent_dim:int=256, channels:int=1):
+        super().__init__()
+        _check_args(latent_dim, channels)
+        self.latent_dim, self.channels = latent_dim, channels
+        self.layers = nn.Sequential(
+            _down(channels, 64), _lrelu(),                                              # (B, 64, 16, 16)
+            _down(64, 128), _bn(128), _lrelu(),                                         # (B, 128, 8, 8)
+            _down(128, 256), _bn(256), _lrelu(),                                        # (B, 256, 4, 4)
+            nn.Flatten(), nn.Linear(256 * 4 * 4, latent_dim))                           # (B, latent_dim)
+        init_dcgan(self)
+
+    def forward(self, x:Tensor) -> Tensor: return self.layers(x)
+
+class GanomalyDecoder(nn.Module):
+    "GANomaly's decoder G_D: code (B, latent_dim) → patch (B, channels, 32, 32) in [-1, 1]."
+    def __init__(self, latent_dim:int=256, channels:int=1):
+        super().__init__()
+        _check_args(latent_dim, channels)
+        self.latent_dim, self.channels = latent_dim, channels
+        self.layers = nn.Sequential(
+            nn.Unflatten(1, (latent_dim, 1, 1)),                                        # (B, latent_dim, 1, 1)
+            _up(latent_dim, 256), _bn(256), nn.ReLU(),                                  # (B, 256, 2, 2)
+            _up(256, 128), _bn(128), nn.ReLU(),                                         # (B, 128, 4, 4)
+            _up(128, 64), _bn(64), nn.ReLU(),                                           # (B, 64, 8, 8)
+            _up(64, 32), _bn(32), nn.ReLU(),                                            # (B, 32, 16, 16)
+            _up(32, 16), _bn(16), nn.ReLU(),                                            # (B, 16, 32, 32)
+            nn.ConvTranspose2d(16, channels, 5, stride=1, padding=2), nn.Tanh())        # (B, C, 32, 32)
+        init_dcgan(self)
+
+    def forward(self, z:Tensor) -> Tensor: return self.layers(z)
+
+class GanomalyOutput(NamedTuple):
+    "What GANomaly's generator returns for a batch of patches."
+    z: Tensor       # (B, latent) G_E(x)
+    x_hat: Tensor   # (B, C, 32, 32) G_D(G_E(x)), in [-1, 1]
+    z_hat: Tensor   # (B, latent) E(G_D(G_E(x)))
+
+class GanomalyGenerator(nn.Module):
+    "GANomaly's generator: encoder G_E, decoder G_D, and a second encoder E of the reconstruction."
+    def __init__(self, latent_dim:int=256, channels:int=1):
+        super().__init__()
+        self.latent_dim, self.channels = latent_dim, channels
+        self.encoder, self.decoder = GanomalyEncoder(latent_dim, channels), GanomalyDecoder(latent_dim, channels)
+        self.reencoder = GanomalyEncoder(latent_dim, channels)
+
+    def forward(self, x:Tensor) -> GanomalyOutput:
+        z = self.encoder(x)
+        x_hat = self.decoder(z)
+        return GanomalyOutput(z, x_hat, self.reencoder(x_hat))
+
+class GanomalyDiscriminator(nn.Module):
+    "GANomaly's discriminator: patch (B, channels, 32, 32) → logit (B,) and features f (B, 4096)."
+    def __init__(self, channels:int=1):
+        super().__init__()
+        _check_args(1, channels)
+        self.channels = channels
+        self.features = nn.Sequential(
+            _down(channels, 64), _bn(64), _lrelu(),                                     # (B, 64, 16, 16)
+            _down(64, 128), _bn(128), _lrelu(),                                         # (B, 128, 8, 8)
+            _down(128, 256), _bn(256), _lrelu(),                                        # (B, 256, 4, 4)
+            nn.Flatten(), _bn(256 * 4 * 4, dim=1), _lrelu())                            # (B, 4096) = f(x)
+        self.logit = nn.Linear(256 * 4 * 4, 1)
+        init_dcgan(self)
+
+    def forward(self, x:Tensor) -> BiganDiscriminatorOutput:
+        f = self.features(x)
         return BiganDiscriminatorOutput(self.logit(f).squeeze(1), f)

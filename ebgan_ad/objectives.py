@@ -12,7 +12,8 @@ from torch import Tensor
 # %% auto #0
 __all__ = ['MARGIN_REDUCTIONS', 'FEATURE_MATCHING_MODES', 'gan_value', 'gan_discriminator_loss', 'gan_generator_loss',
            'bigan_discriminator_loss', 'bigan_encoder_loss', 'bigan_generator_encoder_loss', 'energy', 'margin_loss',
-           'generator_energy_loss', 'off_diagonal', 'pull_away_term', 'feature_matching_loss']
+           'generator_energy_loss', 'off_diagonal', 'pull_away_term', 'feature_matching_loss', 'cycle_consistency_loss',
+           'contextual_loss', 'latent_loss']
 
 # %% ../nbs/01_objectives.ipynb #ae52c68d
 def _check_option(name:str, value:str, allowed:tuple[str, ...]):
@@ -131,3 +132,27 @@ def feature_matching_loss(f_real:Tensor, # (B, ...) features of real samples
     if len(f_real) != len(f_fake):
         raise ValueError(f"mode='paired' needs batches of the same size, got f_real {len(f_real)} and f_fake {len(f_fake)}")
     return (f_real - f_fake).norm(dim=1).mean()
+
+# %% ../nbs/01_objectives.ipynb #89c6c233
+def cycle_consistency_loss(logits_real:Tensor, # (B,) a cycle discriminator's logits on identical pairs: ℓ_xx(x, x) or ℓ_zz(z, z)
+                           logits_fake:Tensor, # (B,) its logits on round-trip pairs: ℓ_xx(x, G(E(x))) or ℓ_zz(z, E(G(z)))
+                           y_real:float|Tensor=0., # G and E's target for the identical pairs: fake
+                           y_fake:float|Tensor=1., # G and E's target for the round-trip pairs: real
+                          ) -> Tensor:
+    "G and E's loss against one cycle discriminator (ALAD): the round-trip pairs should look real, the identical pairs fake."
+    return _bce(logits_real, y_real, 'y_real') + _bce(logits_fake, y_fake, 'y_fake')
+
+# %% ../nbs/01_objectives.ipynb #f14cb464
+def contextual_loss(x:Tensor,     # (B, C, H, W) input patches
+                    x_hat:Tensor, # (B, C, H, W) their reconstructions G(x)
+                   ) -> Tensor:
+    "GANomaly's contextual loss: the batch mean of the per-sample L1 norms ‖x − x̂‖₁."
+    if x_hat.shape != x.shape: raise ValueError(f"x_hat has shape {tuple(x_hat.shape)} but x has {tuple(x.shape)}")
+    return (x - x_hat).flatten(1).abs().sum(1).mean()
+
+def latent_loss(z:Tensor,     # (B, latent) codes of the inputs, G_E(x)
+                z_hat:Tensor, # (B, latent) codes of the reconstructions, E(G(x))
+               ) -> Tensor:
+    "GANomaly's latent (encoder) loss: the batch mean of the per-sample L2 norms ‖z − ẑ‖₂, not squared."
+    if z_hat.shape != z.shape: raise ValueError(f"z_hat has shape {tuple(z_hat.shape)} but z has {tuple(z.shape)}")
+    return (z - z_hat).flatten(1).norm(dim=1).mean()
