@@ -42,28 +42,31 @@ class AnomalyDetector:
     quick_config: dict = {}             # the config fields of the quick protocol (`ebgan-ad run --quick`): minutes on a CPU
     trains_together: bool = True        # False: it draws from torch's global generator, so its seeds train one after another
     score_precision_default: str = 'auto'   # 'auto' (bf16 where the device computes it in hardware), 'fp32' or 'bf16'
+    score_batch_size_default: int = 4096    # patches per scoring batch; a model whose scoring holds more per patch takes fewer
 
     def __init__(self, cfg=None,                     # a `config_class` instance or a dict of its fields; None: its defaults
                  device:str='auto',                  # 'auto', 'cpu', 'cuda', 'cuda:1', ...
                  amp:bool=False,                     # bf16 autocast for training
                  threshold_quantile:float=0.95,      # quantile of validation-normal scores used as threshold
-                 score_batch_size:int=4096,
+                 score_batch_size:int|None=None,     # patches per scoring batch; None: the model's default
                  score_precision:str|None=None,      # 'auto' | 'fp32' | 'bf16'; None: the model's default
                  fast:str='auto'):                   # how iterations run: 'auto' | 'eager' | 'graph' | 'compile' (ebgan_ad.loop)
         check_value('threshold_quantile', threshold_quantile, float, '(0, 1)')
-        check_value('score_batch_size', score_batch_size, int, '>= 1')
+        check_value('score_batch_size', score_batch_size, int|None, '>= 1')
         self.cfg = self.config_class.from_dict(cfg) if isinstance(cfg, dict) else (cfg or self.config_class())
         if not isinstance(self.cfg, self.config_class):
             raise TypeError(f"cfg must be a {self.config_class.__name__} or a dict of its fields, got {type(self.cfg).__name__}")
         self.device, self.amp, self.fast = resolve_device(device), amp, fast
         self.score_precision = resolve_precision(score_precision or self.score_precision_default, self.device)   # 'bf16' or 'fp32'
-        self.threshold_quantile, self.score_batch_size = threshold_quantile, score_batch_size
+        self.threshold_quantile, self.score_batch_size = threshold_quantile, score_batch_size or self.score_batch_size_default
         self.build()                                                     # seeded: network initialisation
         self.global_rng = _global_rng_state(self.device)                 # where torch's global generator stands now
         self.rng = torch.Generator(self.device).manual_seed(self.cfg.seed)   # batches, codes, noise
         self.history = {stage: LossHistory() for stage in self.stage_lengths()}
         self.done = dict.fromkeys(self.stage_lengths(), 0)               # iterations completed per stage
         self.thresholds, self.wall_time, self.training_record = {}, {}, {}
+        self.scoring_record = {}                                         # the cost of the last `score` call
+        self.val_scores = {}                                             # the validation scores of the last `calibrate` (not saved)
 
     # what a model's chapter fills in
     def build(self): raise NotImplementedError
@@ -172,12 +175,15 @@ def score(self:AnomalyDetector, x:Tensor) -> dict[str, Tensor]:
         done = ', '.join(f"{s} {self.done[s]} of {n}" for s, n in lengths.items())
         warnings.warn(f"scoring a detector whose training is not finished (iterations done: {done}): call fit first",
                       UntrainedDetectorWarning, stacklevel=2)
-    nets = self.inference_nets()
-    return score_in_batches(partial(self.batch_scores, nets), x, self.device, self.score_batch_size, amp=self.score_precision == 'bf16')
+    nets, t0 = self.inference_nets(), time.perf_counter()
+    s = score_in_batches(partial(self.batch_scores, nets), x, self.device, self.score_batch_size, amp=self.score_precision == 'bf16')
+    self.scoring_record = dict(patches=len(x), seconds=time.perf_counter() - t0)   # the scores are on the CPU: the work is done
+    return s
 
 def calibrate(self:AnomalyDetector, val:Tensor) -> dict[str, float]:
-    "Set each score's threshold to the `threshold_quantile` of its scores on validation normals `val`."
-    self.thresholds = {name: float(validation_threshold(s, q=self.threshold_quantile)) for name, s in self.score(val).items()}
+    "Set each score's threshold to the `threshold_quantile` of its scores on validation normals `val` (kept in `val_scores`)."
+    self.val_scores = self.score(val)
+    self.thresholds = {name: float(validation_threshold(s, q=self.threshold_quantile)) for name, s in self.val_scores.items()}
     return self.thresholds
 
 def predict(self:AnomalyDetector, x:Tensor, score:str|None=None) -> Tensor:

@@ -30,7 +30,7 @@ SCORE_VARIANTS = {model: cls.score_names for model, cls in DETECTORS.items()}
 @dataclass
 class ExperimentConfig(ConfigDict):
     "Every key of an experiment config file (and parameter of the experiment notebook)."
-    model: str = setting('sencebgan', MODELS)      # 'sencebgan' | 'ebgan' (stage 1 only, energy score) | 'bigan'
+    model: str = setting('sencebgan', MODELS)      # a name of ebgan_ad.detector.DETECTORS: 'sencebgan' | 'ebgan' (stage 1 only, energy score) | 'bigan' | ...
     dataset: str = setting('nanotwice', tuple(SPLIT_BUILDERS))  # 'nanotwice' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'folder'
     protocol: str = setting('thesis', BUDGETS)     # 'quick' | 'reduced' | 'thesis': the budget these settings stand for (the model's defaults are the thesis's)
     seed: int = setting(652016, '[0, 4294967295]') # seeds data, initialisation and batches; `--seeds N` runs seed, seed+1, ...
@@ -44,6 +44,7 @@ class ExperimentConfig(ConfigDict):
     ignore_ambiguous: bool = False  # leave test patches with 1-20 anomalous pixels out of the patch metrics
     heatmap_images: int = setting(4, '>= 0')       # anomalous test images drawn as heatmaps (NanoTWICE, folder); 0: no heatmaps, no pixel metrics
     test_subset: int|None = setting(None, '>= 2')  # score only this many test patches, drawn with the seed, both classes kept (tests); None = all
+    test_normal_subset: int|None = setting(None, '>= 1')  # score every anomalous test patch and only this many normal ones, the same for every seed; None = all
     quick_overrides: dict = setting({})  # {data: {...}, model_config: {...}} applied by --quick, after QUICK
     sweep: dict|None = None         # {variant name: overrides}: one run per variant (classes, ablations)
     device: str = 'auto'            # 'auto', 'cpu', 'cuda', ...
@@ -65,8 +66,10 @@ class ExperimentConfig(ConfigDict):
         for key, names in (('score', [self.score] if self.score is not None else []), ('scores', self.scores or [])):
             unknown = [n for n in names if n not in variants]
             if unknown: raise ValueError(f"{key}: {unknown} {'is not a score' if len(unknown) == 1 else 'are not scores'} of model {self.model!r}: use some of {list(variants)}")
-        if self.test_subset is not None and self.heatmap_images > 0:
-            raise ValueError(f"test_subset={self.test_subset} scores only some test patches, but heatmaps need them all: set heatmap_images: 0")
+        subsets = {k: v for k in ('test_subset', 'test_normal_subset') if (v := getattr(self, k)) is not None}
+        if len(subsets) == 2: raise ValueError(f"test_subset and test_normal_subset are two ways of scoring fewer test patches, got both ({subsets}): set one")
+        for k, v in subsets.items():
+            if self.heatmap_images > 0: raise ValueError(f"{k}={v} scores only some test patches, but heatmaps need them all: set heatmap_images: 0")
         if self.sweep is not None:
             if not isinstance(self.sweep, dict) or not self.sweep: raise ValueError(f"sweep must be a non-empty mapping of variant name to overrides, got {self.sweep!r}")
             for name, overrides in self.sweep.items():

@@ -17,10 +17,12 @@ from .training import EMA, LossHistory, sample_batch, autocast, set_requires_gra
 from .loop import StageRun, train_stage, adam
 
 # %% auto #0
-__all__ = ['EBGAN_LOSSES', 'SencebganConfig', 'Sencebgan', 'discriminator_loss', 'generator_loss', 'make_stage1_optimizers',
-           'ebgan_iteration', 'ebgan_run', 'train_ebgan', 'recalibrate_batchnorm']
+__all__ = ['ENC_G_FEATURES', 'EBGAN_LOSSES', 'SencebganConfig', 'Sencebgan', 'discriminator_loss', 'generator_loss',
+           'make_stage1_optimizers', 'ebgan_iteration', 'ebgan_run', 'train_ebgan', 'recalibrate_batchnorm']
 
 # %% ../nbs/04_ebgan.ipynb #efcff51a
+ENC_G_FEATURES = ('reconstruction', 'embedding')   # what the 0.4-weighted stage-2 term compares: D's reconstructions or D's embeddings
+
 @dataclass
 class SencebganConfig(ConfigDict):
     "All hyperparameters of SENCEBGAN's three stages (defaults = the thesis's settings with the defects corrected: nbs/00b_thesis.ipynb#training)."
@@ -43,6 +45,7 @@ class SencebganConfig(ConfigDict):
     # stages 2 and 3: encoders
     enc_g_loss: str = setting('code', ('code', 'energy'))                    # 'energy' = thesis text (degenerate)
     enc_g_feature_weight: float = setting(0.4, '>= 0')
+    enc_g_feature: str = setting('reconstruction', ENC_G_FEATURES)          # what that term compares; 'embedding' = the thesis's ENCEBGAN
     lr_enc: float = setting(5e-5, '>= 0')
     use_ema: bool = True                                                     # False = original (raw weights)
     # shared

@@ -20,12 +20,13 @@ __all__ = ['enc_g_loss', 'enc_r_loss', 'fixed_nets', 'make_encoder_optimizer', '
 
 # %% ../nbs/05_encoders.ipynb #a95fddd7
 def enc_g_loss(G:nn.Module, D:nn.Module, x:Tensor, z:Tensor, cfg:SencebganConfig) -> Tensor:
-    "Stage-2 loss of the codes z = E_G(x): reconstruction + 0.4 · D-reconstruction match ('code'), or the energy of G(z) ('energy')."
+    "Stage-2 loss of the codes z = E_G(x): reconstruction + 0.4 · match of D's reconstructions or embeddings ('code', `enc_g_feature`), or the energy of G(z) ('energy')."
     x_hat = G(z)                                              # (B, C, 32, 32)
     if cfg.enc_g_loss == 'energy': return energy(x_hat, D(x_hat).reconstruction).mean()
-    r = D(torch.cat([x, x_hat])).reconstruction               # D in eval mode: one call for both
+    d = D(torch.cat([x, x_hat]))                              # D in eval mode: one call for both
+    f = d.reconstruction if cfg.enc_g_feature == 'reconstruction' else d.embedding   # (2B, C, 32, 32) or (2B, emb)
     B = len(x)
-    return energy(x, x_hat).mean() + cfg.enc_g_feature_weight * energy(r[:B], r[B:]).mean()
+    return energy(x, x_hat).mean() + cfg.enc_g_feature_weight * energy(f[:B], f[B:]).mean()
 
 # %% ../nbs/05_encoders.ipynb #2069e62e
 def enc_r_loss(E_R:nn.Module, x_hat:Tensor, z:Tensor) -> Tensor:

@@ -24,11 +24,11 @@ from .provenance import repo_root, environment_record, StageTimer
 from .collect import finished_run, mark_done
 
 # %% auto #0
-__all__ = ['NOTEBOOK', 'NOTEBOOK_PARAMETERS', 'subset_test', 'load_data', 'make_detector', 'fit_detector', 'run_scores',
-           'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics', 'run_name', 'run_folder', 'write_run_record',
-           'checkpoint_path', 'prepare_run_folder', 'RunLockedError', 'run_lock', 'seeds_fit_together',
-           'train_together', 'experiment_notebook', 'notebook_parameters', 'run_parameters', 'run_experiment',
-           'RunError', 'RunInterrupted', 'summarise_runs']
+__all__ = ['SUBSET_SEED', 'NOTEBOOK', 'NOTEBOOK_PARAMETERS', 'subset_test', 'normal_subset_test', 'load_data', 'make_detector',
+           'fit_detector', 'run_scores', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics', 'run_name',
+           'run_folder', 'scoring_cost', 'write_run_record', 'checkpoint_path', 'prepare_run_folder', 'RunLockedError',
+           'run_lock', 'seeds_fit_together', 'train_together', 'experiment_notebook', 'notebook_parameters',
+           'run_parameters', 'run_experiment', 'RunError', 'RunInterrupted', 'summarise_runs']
 
 # %% ../nbs/09d_runs.ipynb #59e43755
 def subset_test(splits:PatchSplits, n:int, # how many test patches to keep
@@ -40,12 +40,27 @@ def subset_test(splits:PatchSplits, n:int, # how many test patches to keep
     g = torch.Generator().manual_seed(seed)
     draw = lambda members, k: members.nonzero()[:, 0][torch.randperm(int(members.sum()), generator=g)[:k]]
     keep = torch.cat([draw(labels, n_anomalous), draw(~labels, n - n_anomalous)]).sort().values
+    return _keep_test(splits, keep, test_subset=n)
+
+SUBSET_SEED = 0   # draws `test_normal_subset`: the same patches whatever the run's seed
+
+def normal_subset_test(splits:PatchSplits, n_normal:int, # how many normal test patches to keep
+                       seed:int=SUBSET_SEED) -> PatchSplits:
+    "`splits` with every anomalous test patch and `n_normal` normal ones drawn with `seed`, in order."
+    normal = ~splits.test_labels
+    if n_normal >= int(normal.sum()): return splits
+    drawn = normal.nonzero()[:, 0][torch.randperm(int(normal.sum()), generator=torch.Generator().manual_seed(seed))[:n_normal]]
+    return _keep_test(splits, torch.cat([splits.test_labels.nonzero()[:, 0], drawn]).sort().values, test_normal_subset=n_normal)
+
+def _keep_test(splits:PatchSplits, keep:Tensor, # sorted indices of the test patches kept
+               **info) -> PatchSplits:
+    "`splits` with only the test patches `keep` (labels, ambiguity flags and corners with them), and `info` noted."
     part = lambda t: None if t is None else t[keep]
-    return dataclasses.replace(splits, test=splits.test[keep], test_labels=labels[keep], test_ambiguous=part(splits.test_ambiguous),
-                               test_corners=part(splits.test_corners), info=splits.info | dict(test_subset=n))
+    return dataclasses.replace(splits, test=splits.test[keep], test_labels=splits.test_labels[keep], test_ambiguous=part(splits.test_ambiguous),
+                               test_corners=part(splits.test_corners), info=splits.info | info | dict(test_patches_all=len(splits.test_labels)))
 
 def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
-    "The run's `PatchSplits` (its `test_subset` only, if set), and the whole test images with their masks when the dataset tiles images (NanoTWICE, folder)."
+    "The run's `PatchSplits` (its `test_subset` or `test_normal_subset` only, if set), and the whole test images with their masks when the dataset tiles images (NanoTWICE, folder)."
     kw, dataset = r.data_kwargs, r.config.dataset
     if dataset == 'nanotwice':   # read once, for the splits and the whole test images
         nt = load_nanotwice(kw.get('root'))
@@ -57,6 +72,7 @@ def load_data(r:ResolvedExperiment) -> tuple[PatchSplits, TestImages|None]:
         splits, test_images = load_splits('folder', data=folder, **kw), folder_test_images(folder)
     else: splits, test_images = load_splits(dataset, **kw), None
     if r.config.test_subset is not None: splits = subset_test(splits, r.config.test_subset, r.config.seed)
+    if r.config.test_normal_subset is not None: splits = normal_subset_test(splits, r.config.test_normal_subset)
     n_anomalous, n = int(splits.test_labels.sum()), len(splits.test_labels)
     if n_anomalous in (0, n):
         where = f"{dataset} test split" + (f" of {kw['root']}" if kw.get('root') is not None else '')
@@ -76,9 +92,11 @@ def fit_detector(r:ResolvedExperiment, splits:PatchSplits,
     "The run's detector fitted on `splits.train`, with thresholds from `splits.val`."
     return make_detector(r).fit(splits.train, splits.val, checkpoint=checkpoint)
 
-def run_scores(r:ResolvedExperiment, det:AnomalyDetector, x:Tensor) -> dict[str, Tensor]:
+def run_scores(r:ResolvedExperiment, det:AnomalyDetector, x:Tensor,
+               scored:dict[str, Tensor]|None=None, # every variant of `x` if already scored (the validation scores `fit` kept); None or {}: score now
+              ) -> dict[str, Tensor]:
     "The score variants the run asks for (all of the model's by default), of patches `x`."
-    s = det.score(x)
+    s = scored or det.score(x)
     return {k: s[k] for k in (r.scores if r.scores is not None else s)}
 
 # %% ../nbs/09d_runs.ipynb #68f582de
@@ -125,11 +143,18 @@ def run_name(config_path:str|Path, variant:str|None=None, quick:bool=False) -> s
 def run_folder(runs_dir:str|Path, name:str, seed:int) -> Path:
     return Path(runs_dir)/name/str(seed)
 
+def scoring_cost(record:dict,          # the detector's `scoring_record` of the call that scored the test split
+                 splits:PatchSplits) -> dict:
+    "What scoring the test split cost: seconds per 1,000 patches and for the whole split (extrapolated if only a subset was scored)."
+    per_1000, whole = 1000 * record['seconds'] / record['patches'], splits.info.get('test_patches_all', len(splits.test))
+    return dict(patches=record['patches'], seconds=record['seconds'], seconds_per_1000_patches=per_1000, whole_test_set_patches=whole,
+                seconds_whole_test_set=per_1000 * whole / 1000, extrapolated=whole != record['patches'])
+
 def write_run_record(run_dir:str|Path, r:ResolvedExperiment, det:AnomalyDetector, metrics:dict, timer:StageTimer,
                      curves:dict|None=None, extra:dict|None=None,
                      git:dict|None=None, # `git_state()` at the run's start (the tree may change while it runs); None: now
                     ) -> dict:
-    "Write config.yaml (the settings actually run), metrics.json, curves.json, history.json and environment.json (with the scoring precision and how training ran) into `run_dir`."
+    "Write config.yaml (the settings actually run), metrics.json, curves.json, history.json and environment.json (with the scoring precision, how training ran, and `extra`, e.g. the `scoring_cost`) into `run_dir`."
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(config_yaml(ran_config(r), f"settings as run ({r.protocol} protocol); ebgan-ad run this file to repeat it"), run_dir/'config.yaml')
     atomic_write_text(json.dumps(jsonable(metrics), indent=2) + '\n', run_dir/'metrics.json')   # headline keys first

@@ -15,9 +15,10 @@ from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 # %% auto #0
 __all__ = ['BN_MOMENTUM', 'BN_EPS', 'LRELU_SLOPE', 'PAIR_CONCATS', 'init_glorot', 'init_dcgan', 'spectral_norm_layers',
            'count_parameters', 'Generator', 'DiscriminatorOutput', 'AutoencoderDiscriminator', 'Encoder',
-           'BiganGenerator', 'BiganEncoder', 'BiganDiscriminatorOutput', 'BiganDiscriminator', 'add_spectral_norm',
-           'ImagePairDiscriminator', 'CodePairDiscriminator', 'GanomalyEncoder', 'GanomalyDecoder', 'GanomalyOutput',
-           'GanomalyGenerator', 'GanomalyDiscriminator']
+           'BiganGenerator', 'BiganEncoder', 'BiganDiscriminatorOutput', 'BiganDiscriminator',
+           'DcganDiscriminatorOutput', 'DcganDiscriminator', 'add_spectral_norm', 'ImagePairDiscriminator',
+           'CodePairDiscriminator', 'GanomalyEncoder', 'GanomalyDecoder', 'GanomalyOutput', 'GanomalyGenerator',
+           'GanomalyDiscriminator']
 
 # %% ../nbs/02_networks.ipynb #0432322e
 BN_MOMENTUM, BN_EPS, LRELU_SLOPE = 0.2, 1e-3, 0.2
@@ -214,6 +215,24 @@ class BiganDiscriminator(nn.Module):
                ) -> BiganDiscriminatorOutput:
         f = self.joint(torch.cat([self.x_branch(x), self.z_branch(z)], dim=1))
         return BiganDiscriminatorOutput(self.logit(f).squeeze(1), f)
+
+# %% ../nbs/02_networks.ipynb #0f268ec3
+class DcganDiscriminatorOutput(NamedTuple):
+    "What the DCGAN discriminator returns for a batch of patches."
+    logit: Tensor     # (B,) ℓ(x), real when large
+    features: Tensor  # (B, 4096) f(x), the last hidden layer (256×4×4, flattened)
+
+class DcganDiscriminator(nn.Module):
+    "AnoGAN's discriminator D(x): `BiganEncoder`'s layers with one output, the logit, and its last hidden layer."
+    def __init__(self, channels:int=1):
+        super().__init__()
+        layers = BiganEncoder(latent_dim=1, channels=channels).layers
+        self.channels = channels
+        self.features, self.logit = layers[:-1], layers[-1]    # convolutions and flatten (B, 4096); Linear 4096 → 1
+
+    def forward(self, x:Tensor) -> DcganDiscriminatorOutput:
+        f = self.features(x)
+        return DcganDiscriminatorOutput(self.logit(f).squeeze(1), f)
 
 # %% ../nbs/02_networks.ipynb #bac32738
 def add_spectral_norm(module:nn.Module) -> nn.Module:

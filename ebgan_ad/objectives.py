@@ -11,9 +11,9 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['MARGIN_REDUCTIONS', 'FEATURE_MATCHING_MODES', 'gan_value', 'gan_discriminator_loss', 'gan_generator_loss',
-           'bigan_discriminator_loss', 'bigan_encoder_loss', 'bigan_generator_encoder_loss', 'energy', 'margin_loss',
-           'generator_energy_loss', 'off_diagonal', 'pull_away_term', 'feature_matching_loss', 'cycle_consistency_loss',
-           'contextual_loss', 'latent_loss']
+           'residual_loss', 'discrimination_loss', 'anogan_loss', 'bigan_discriminator_loss', 'bigan_encoder_loss',
+           'bigan_generator_encoder_loss', 'energy', 'margin_loss', 'generator_energy_loss', 'off_diagonal',
+           'pull_away_term', 'feature_matching_loss', 'cycle_consistency_loss', 'contextual_loss', 'latent_loss']
 
 # %% ../nbs/01_objectives.ipynb #ae52c68d
 def _check_option(name:str, value:str, allowed:tuple[str, ...]):
@@ -47,6 +47,32 @@ def gan_generator_loss(logits_fake:Tensor, # (B,) D's logits on generated sample
                       ) -> Tensor:
     "Non-saturating generator loss: cross-entropy of the fakes against the label real = 1."
     return _bce(logits_fake, 1.)
+
+# %% ../nbs/01_objectives.ipynb #d997460e
+def _l1_distance(a:Tensor, b:Tensor, names:str) -> Tensor:
+    "Σ|a − b| of each sample (B,)."
+    if a.shape != b.shape: raise ValueError(f"{names} have different shapes: {tuple(a.shape)} and {tuple(b.shape)}")
+    return (a - b).flatten(1).abs().sum(1)
+
+def residual_loss(x:Tensor,     # (B, C, H, W) patches
+                  x_gen:Tensor, # (B, C, H, W) their images G(z)
+                 ) -> Tensor:
+    "AnoGAN's residual loss of each patch (B,): Σ|x − G(z)| over its pixels."
+    return _l1_distance(x, x_gen, 'x and x_gen')
+
+def discrimination_loss(f_x:Tensor,   # (B, ...) D's hidden features of the patches
+                        f_gen:Tensor, # (B, ...) the same features of G(z)
+                       ) -> Tensor:
+    "AnoGAN's discrimination loss of each patch (B,): Σ|f(x) − f(G(z))| over D's features."
+    return _l1_distance(f_x, f_gen, 'f_x and f_gen')
+
+def anogan_loss(residual:Tensor,       # (B,) L_R
+                discrimination:Tensor, # (B,) L_D
+                weight:float=0.1,      # λ in [0, 1], the discrimination loss's share (0.1 in the paper)
+               ) -> Tensor:
+    "AnoGAN's search loss of each patch (B,): (1 − λ)·L_R + λ·L_D."
+    if not 0 <= weight <= 1: raise ValueError(f"weight (λ, the discrimination loss's share) must be in [0, 1], got {weight!r}")
+    return (1 - weight) * residual + weight * discrimination
 
 # %% ../nbs/01_objectives.ipynb #64bba2c2
 def bigan_discriminator_loss(logits_real:Tensor, # (B,) D's logits on real pairs (x, E(x))
