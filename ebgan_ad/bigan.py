@@ -14,7 +14,7 @@ from torch import nn, Tensor
 
 import ebgan_ad
 
-from .objectives import bigan_discriminator_loss, feature_matching_loss
+from .objectives import bigan_discriminator_loss, gan_generator_loss, bigan_encoder_loss, feature_matching_loss
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
 from functools import partial
 from .settings import ConfigDict, setting
@@ -25,10 +25,10 @@ from .anomaly_detector import AnomalyDetector
 
 # %% auto #0
 __all__ = ['LOSS_NAMES', 'THESIS_SCORE_WEIGHT', 'BiganTrainingConfig', 'BiganConfig', 'Bigan', 'Targets', 'bigan_targets',
-           'input_noise_std', 'add_input_noise', 'discriminator_loss', 'generator_loss', 'encoder_loss',
-           'make_bigan_optimizers', 'ExtraDiscriminators', 'bigan_iteration', 'bigan_run', 'train_bigan', 'BiganPasses',
-           'per_sample_lp', 'residual_score', 'feature_score', 'cross_entropy_score', 'real_pair_cross_entropy_score',
-           'weighted_score', 'all_bigan_scores', 'bigan_forward', 'BiganDetector']
+           'input_noise_std', 'add_input_noise', 'bigan_losses', 'make_bigan_optimizers', 'ExtraDiscriminators',
+           'bigan_iteration', 'bigan_run', 'train_bigan', 'BiganPasses', 'per_sample_lp', 'residual_score',
+           'feature_score', 'cross_entropy_score', 'real_pair_cross_entropy_score', 'weighted_score',
+           'all_bigan_scores', 'bigan_forward', 'BiganDetector']
 
 # %% ../nbs/03_bigan.ipynb #79634080
 @dataclass
@@ -129,28 +129,13 @@ def add_input_noise(x:Tensor, # (B, C, H, W) images entering D
     return x + std * torch.randn(x.shape, generator=rng, device=where, dtype=x.dtype).to(x.device)
 
 # %% ../nbs/03_bigan.ipynb #94b21c65
-def _cross_entropy(logits:Tensor, target:float|Tensor) -> Tensor:
-    "Mean sigmoid cross-entropy of `logits` (B,) against a number or (B,) labels."
-    target = torch.as_tensor(target, dtype=logits.dtype, device=logits.device).expand_as(logits)
-    return F.binary_cross_entropy_with_logits(logits, target)
-
-def discriminator_loss(real:BiganDiscriminatorOutput, # D(x + n_r, E(x)), E(x) detached
-                       fake:BiganDiscriminatorOutput, # D(G(z) + n_f, z), G(z) detached
-                       t:Targets) -> Tensor:
-    "L_D: cross-entropy of the real pairs against t.real and of the fake pairs against t.fake."
-    return bigan_discriminator_loss(real.logit, fake.logit, t.real, t.fake)
-
-def generator_loss(real:BiganDiscriminatorOutput, # D(x + n_r, E(x)); its features are detached here
-                   fake:BiganDiscriminatorOutput, # D(G(z) + n_f, z)
-                   t:Targets, cfg:BiganConfig) -> tuple[Tensor, Tensor]:
-    "L_G = CE(fake pairs, t.generator) + w·feature matching, and the feature-matching term alone."
+def bigan_losses(real:BiganDiscriminatorOutput, # D(x + n_r, E(x)); its features are detached here
+                 fake:BiganDiscriminatorOutput, # D(G(z) + n_f, z)
+                 t:Targets, cfg:BiganConfig) -> tuple[Tensor, Tensor, Tensor]:
+    "L_G = CE(fake pairs, t.generator) + w·feature matching, L_E = CE(real pairs, t.encoder), and the feature-matching term alone."
     match = feature_matching_loss(real.features.detach(), fake.features, mode=cfg.feature_match)
-    return _cross_entropy(fake.logit, t.generator) + cfg.feature_match_weight * match, match
-
-def encoder_loss(real:BiganDiscriminatorOutput, # D(x + n_r, E(x))
-                 t:Targets) -> Tensor:
-    "L_E = CE(real pairs, t.encoder): E tries to make its pairs look fake."
-    return _cross_entropy(real.logit, t.encoder)
+    loss_g = gan_generator_loss(fake.logit, t.generator) + cfg.feature_match_weight * match
+    return loss_g, bigan_encoder_loss(real.logit, t.encoder), match
 
 # %% ../nbs/03_bigan.ipynb #c405105d
 def make_bigan_optimizers(model:Bigan, cfg:BiganConfig) -> dict[str, torch.optim.Optimizer]:
@@ -191,7 +176,7 @@ def bigan_iteration(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 3
         with torch.no_grad():
             z = codes()
             z_real, fake = E(x), G(z)                                          # (B, latent), (B, C, 32, 32)
-        loss_d = discriminator_loss(D(noisy(x), z_real), D(noisy(fake), z), t)
+        loss_d = bigan_discriminator_loss(D(noisy(x), z_real).logit, D(noisy(fake), z).logit, t.real, t.fake)
     opt_d.zero_grad(set_to_none=False); loss_d.backward(); opt_d.step()
     model.emas['discriminator'].update()
     if extra: extra_d = extra.discriminator_step(x, z_real, fake, z, t, noisy)   # (k,) the extra discriminators' step
@@ -202,8 +187,7 @@ def bigan_iteration(model:Bigan, optimizers:dict, train_x:Tensor, # (N, C, 32, 3
         z = codes()
         z_real, x_fake = E(x), G(z)                                            # with gradients now
         real, fake = D(noisy(x), z_real), D(noisy(x_fake), z)
-        loss_g, match = generator_loss(real, fake, t, cfg)
-        loss_e = encoder_loss(real, t)
+        loss_g, loss_e, match = bigan_losses(real, fake, t, cfg)
         loss_ge = loss_g + loss_e
         if extra:
             extra_loss, extra_ge = extra.generator_encoder_loss(x, z_real, x_fake, z, t, noisy)

@@ -10,22 +10,15 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['MARGIN_REDUCTIONS', 'FEATURE_MATCHING_MODES', 'gan_value', 'gan_discriminator_loss', 'gan_generator_loss',
-           'residual_loss', 'discrimination_loss', 'anogan_loss', 'bigan_discriminator_loss', 'bigan_encoder_loss',
-           'bigan_generator_encoder_loss', 'energy', 'margin_loss', 'generator_energy_loss', 'off_diagonal',
-           'pull_away_term', 'feature_matching_loss', 'cycle_consistency_loss', 'contextual_loss', 'latent_loss']
+__all__ = ['MARGIN_REDUCTIONS', 'FEATURE_MATCHING_MODES', 'gan_discriminator_loss', 'gan_generator_loss', 'residual_loss',
+           'discrimination_loss', 'anogan_loss', 'bigan_discriminator_loss', 'bigan_encoder_loss', 'energy',
+           'margin_loss', 'generator_energy_loss', 'off_diagonal', 'pull_away_term', 'feature_matching_loss',
+           'cycle_consistency_loss', 'contextual_loss', 'latent_loss']
 
 # %% ../nbs/01_objectives.ipynb #ae52c68d
 def _check_option(name:str, value:str, allowed:tuple[str, ...]):
     "Raise a `ValueError` naming the parameter `name` and its `allowed` values unless `value` is one of them."
     if value not in allowed: raise ValueError(f"unknown {name} {value!r}: use one of {allowed}")
-
-# %% ../nbs/01_objectives.ipynb #2a38254e
-def gan_value(d_real:Tensor, # (B,) D(x), probabilities that real samples are real
-              d_fake:Tensor, # (B,) D(G(z)), probabilities that fakes are real
-             ) -> Tensor:
-    "The minimax value V(D, G) = mean log D(x) + mean log(1 − D(G(z)))."
-    return torch.log(d_real).mean() + torch.log1p(-d_fake).mean()
 
 # %% ../nbs/01_objectives.ipynb #239639c7
 def _bce(logits:Tensor, target:float|Tensor, name:str='target') -> Tensor:
@@ -44,9 +37,10 @@ def gan_discriminator_loss(logits_real:Tensor, # (B,) D's logits on real samples
 
 # %% ../nbs/01_objectives.ipynb #ed194fdb
 def gan_generator_loss(logits_fake:Tensor, # (B,) D's logits on generated samples
+                       target:float|Tensor=1., # the label G aims at: 1 (real), or (B,) labels when a training trick swaps or softens them
                       ) -> Tensor:
     "Non-saturating generator loss: cross-entropy of the fakes against the label real = 1."
-    return _bce(logits_fake, 1.)
+    return _bce(logits_fake, target)
 
 # %% ../nbs/01_objectives.ipynb #d997460e
 def _l1_distance(a:Tensor, b:Tensor, names:str) -> Tensor:
@@ -85,15 +79,10 @@ def bigan_discriminator_loss(logits_real:Tensor, # (B,) D's logits on real pairs
 
 # %% ../nbs/01_objectives.ipynb #0ee081fd
 def bigan_encoder_loss(logits_real:Tensor, # (B,) D's logits on real pairs (x, E(x))
+                       target:float|Tensor=0., # the label E aims at: 0 (fake), or (B,) labels when a training trick swaps them
                       ) -> Tensor:
     "The encoder's loss: cross-entropy of the real pairs against the label fake = 0."
-    return _bce(logits_real, 0.)
-
-def bigan_generator_encoder_loss(logits_real:Tensor, # (B,) D's logits on real pairs (x, E(x))
-                                 logits_fake:Tensor, # (B,) D's logits on fake pairs (G(z), z)
-                                ) -> Tensor:
-    "L_G + L_E: the fake pair targets real (1), the real pair targets fake (0)."
-    return gan_generator_loss(logits_fake) + bigan_encoder_loss(logits_real)
+    return _bce(logits_real, target)
 
 # %% ../nbs/01_objectives.ipynb #f45cf310
 def energy(x:Tensor,     # (B, C, H, W) input batch
