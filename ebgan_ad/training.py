@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 import numpy as np
 import torch
 from torch import Tensor, nn
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 import ebgan_ad
 from .settings import check_value
@@ -282,7 +282,7 @@ def resolve_precision(precision:str, # 'auto', 'fp32' or 'bf16'
 def progress(iterable:Iterable, desc:str, total:int|None=None,
              disable:bool|None=False, # True hides the bar; None hides it when stderr is not a terminal
              **kwargs) -> tqdm:
-    "A `tqdm.auto` progress bar over `iterable`."
+    "A tqdm text progress bar over `iterable`."
     return tqdm(iterable, desc=desc, total=total, disable=disable, **kwargs)
 
 # %% ../nbs/02a_training.ipynb #6d218d86
