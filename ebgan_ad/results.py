@@ -18,9 +18,10 @@ from .metrics import threshold_key
 from .training import LossHistory
 
 # %% auto #0
-__all__ = ['THESIS_TABLE_5_7', 'ABLATION', 'BIGAN_TRICKS', 'THESIS_TABLE_5_3', 'HISTOGRAM_PARTS', 'load_runs', 'mean_std', 'fmt',
-           'to_markdown', 'to_csv', 'write_table', 'threshold_quantile', 'threshold_label', 'headline_rows',
-           'thesis_rows', 'variant_rows', 'score_metric', 'seed_mean_std', 'class_mean_std', 'score_columns',
+__all__ = ['THESIS_TABLE_5_7', 'COMPARISON_ORDER', 'THESIS_NAMES', 'ABLATION', 'BIGAN_TRICKS', 'THESIS_TABLE_5_3',
+           'HISTOGRAM_PARTS', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
+           'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'comparison_run', 'scoring_seconds',
+           'comparison_rows', 'variant_rows', 'score_metric', 'seed_mean_std', 'class_mean_std', 'score_columns',
            'mnist_rows', 'mnist_variant_rows', 'plot_class_heatmaps', 'ablation_variant', 'ablation_rows',
            'bigan_tricks_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs', 'plot_losses_across_seeds',
            'results_index']
@@ -124,6 +125,41 @@ def thesis_rows() -> list[dict]:
     "Table 5.7 of the thesis (plus GANomaly from Table 5.1), as rows."
     return [dict(model=m, AUROC=f"{a:.3f}", P=f"{p:.3f}", R=f"{r:.3f}", **{'F1 (best on test)': f"{f:.3f}"})
             for m, (a, p, r, f) in THESIS_TABLE_5_7.items()]
+
+# %% ../nbs/10_results.ipynb #64036037
+COMPARISON_ORDER = ('floors', 'anogan', 'bigan', 'alad', 'ebgan', 'encebgan', 'sencebgan', 'ganomaly')   # Table 5.7's order, floors first
+THESIS_NAMES = dict(anogan='AnoGAN', bigan='BiGAN', alad='ALAD', ebgan='EBGAN', encebgan='ENCEBGAN', sencebgan='SENCEBGAN',
+                    ganomaly='GANomaly (Table 5.1)')
+
+def comparison_run(r:dict, budget:str) -> bool:
+    "Whether `r` is a model's plain NanoTWICE run at `budget` (configs/nanotwice_<model>[_<budget>].yaml), or the floors' run."
+    if r['run'] == 'nanotwice_floors': return True
+    return r['dataset'] == 'nanotwice' and r['protocol'] == budget and r['run'] == f"nanotwice_{r['model']}" + ('' if budget == 'thesis' else f'_{budget}')
+
+def scoring_seconds(r:dict) -> tuple[float|None, bool]:
+    "Seconds to score the whole test set, and whether they are a stand-in (the `score` stage's wall time of an older record)."
+    s = _get(r, 'environment', 'scoring', 'seconds_whole_test_set')
+    return (s, False) if s is not None else (_get(r, 'environment', 'wall_time_s', 'score'), True)
+
+def comparison_rows(runs:list[dict], budget:str='reduced', digits:int=3) -> list[dict]:
+    "One row per model (per score for the floors): the headline's AUROC, AUPRC and F1 over seeds, the test patches scored, scoring time, the thesis's AUROC."
+    groups = _group([r for r in runs if comparison_run(r, budget)], lambda r: r['model'])
+    rows = []
+    for model in sorted(groups, key=lambda m: (COMPARISON_ORDER.index(m) if m in COMPARISON_ORDER else len(COMPARISON_ORDER), m)):
+        rs = groups[model]
+        for s in (rs[0]['scores'] if model == 'floors' else [rs[0]['score']]):
+            col = lambda *path: fmt(mean_std([_get(r, 'scores', s, *path) for r in rs]), digits)
+            seconds = [scoring_seconds(r) for r in rs]
+            n_test, n_all = rs[0]['n_test'], _get(rs[0], 'environment', 'scoring', 'whole_test_set_patches') or rs[0]['n_test']
+            thesis = THESIS_TABLE_5_7.get(THESIS_NAMES.get(model, ''))
+            rows.append({'model': f'floor: {s}' if model == 'floors' else model, 'budget': rs[0]['protocol'] if model != 'floors' else '–',
+                         'seeds': len(rs), 'score': s + (' (headline)' if s == rs[0]['score'] else ''),
+                         'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': threshold_label(rs[0]),
+                         'F1 (val threshold)': fmt(mean_std([_get(r, 'scores', s, threshold_key(threshold_quantile(r)), 'f1') for r in rs]), digits),
+                         'test patches scored': f'{n_test:,}' + ('' if n_test == n_all else f' of {n_all:,}'),
+                         'scoring all test patches (s)': fmt(mean_std([v for v, _ in seconds]), 1) + (' (score stage)' if any(old for _, old in seconds) else ''),
+                         'thesis AUROC': f'{thesis[0]:.3f}' if thesis else '–'})
+    return rows
 
 # %% ../nbs/10_results.ipynb #b7a1e2f1
 def variant_rows(runs:list[dict], dataset:str='nanotwice', digits:int=3) -> list[dict]:
