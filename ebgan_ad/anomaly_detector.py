@@ -41,6 +41,7 @@ class AnomalyDetector:
     score_names: tuple = ()             # every score variant `score` returns, in order
     quick_config: dict = {}             # the config fields of the quick protocol (`ebgan-ad run --quick`): minutes on a CPU
     trains_together: bool = True        # False: it draws from torch's global generator, so its seeds train one after another
+    baseline: bool = False              # True: scores without training (the floors): no budget, and every score is a row of the comparison
     score_precision_default: str = 'auto'   # 'auto' (bf16 where the device computes it in hardware), 'fp32' or 'bf16'
     score_batch_size_default: int = 4096    # patches per scoring batch; a model whose scoring holds more per patch takes fewer
 

@@ -16,15 +16,16 @@ from .provenance import repo_root
 from .figures import save_figure, plt_subplots
 from .metrics import threshold_key
 from .training import LossHistory
+from .detector import DETECTORS
 
 # %% auto #0
 __all__ = ['THESIS_TABLE_5_7', 'COMPARISON_ORDER', 'THESIS_NAMES', 'ABLATION', 'BIGAN_TRICKS', 'THESIS_TABLE_5_3',
            'HISTOGRAM_PARTS', 'load_runs', 'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table',
-           'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'comparison_run', 'scoring_seconds',
-           'comparison_rows', 'variant_rows', 'score_metric', 'seed_mean_std', 'class_mean_std', 'score_columns',
-           'mnist_rows', 'mnist_variant_rows', 'plot_class_heatmaps', 'ablation_variant', 'ablation_rows',
-           'bigan_tricks_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs', 'plot_losses_across_seeds',
-           'results_index']
+           'threshold_quantile', 'threshold_label', 'headline_rows', 'thesis_rows', 'is_baseline', 'comparison_run',
+           'scoring_seconds', 'comparison_rows', 'variant_rows', 'score_metric', 'seed_mean_std', 'class_mean_std',
+           'score_columns', 'mnist_rows', 'mnist_variant_rows', 'plot_class_heatmaps', 'ablation_variant',
+           'ablation_rows', 'bigan_tricks_rows', 'plot_curves_across_runs', 'plot_histograms_across_runs',
+           'plot_losses_across_seeds', 'results_index']
 
 # %% ../nbs/10_results.ipynb #60e5975d
 def load_runs(root:str|Path) -> list[dict]:
@@ -131,10 +132,15 @@ COMPARISON_ORDER = ('floors', 'anogan', 'bigan', 'alad', 'ebgan', 'encebgan', 's
 THESIS_NAMES = dict(anogan='AnoGAN', bigan='BiGAN', alad='ALAD', ebgan='EBGAN', encebgan='ENCEBGAN', sencebgan='SENCEBGAN',
                     ganomaly='GANomaly (Table 5.1)')
 
+def is_baseline(model:str) -> bool:
+    "Whether the registry's `model` scores without training (`AnomalyDetector.baseline`: the floors)."
+    return model in DETECTORS and DETECTORS[model].baseline
+
 def comparison_run(r:dict, budget:str) -> bool:
-    "Whether `r` is a model's plain NanoTWICE run at `budget` (configs/nanotwice_<model>[_<budget>].yaml), or the floors' run."
-    if r['run'] == 'nanotwice_floors': return True
-    return r['dataset'] == 'nanotwice' and r['protocol'] == budget and r['run'] == f"nanotwice_{r['model']}" + ('' if budget == 'thesis' else f'_{budget}')
+    "Whether `r` is a model's plain NanoTWICE run at `budget` (configs/nanotwice_<model>[_<budget>].yaml), or a baseline's (any budget)."
+    plain = f"nanotwice_{r['model']}"
+    if is_baseline(r['model']): return r['run'] == plain
+    return r['dataset'] == 'nanotwice' and r['protocol'] == budget and r['run'] == plain + ('' if budget == 'thesis' else f'_{budget}')
 
 def scoring_seconds(r:dict) -> tuple[float|None, bool]:
     "Seconds to score the whole test set, and whether they are a stand-in (the `score` stage's wall time of an older record)."
@@ -142,17 +148,17 @@ def scoring_seconds(r:dict) -> tuple[float|None, bool]:
     return (s, False) if s is not None else (_get(r, 'environment', 'wall_time_s', 'score'), True)
 
 def comparison_rows(runs:list[dict], budget:str='reduced', digits:int=3) -> list[dict]:
-    "One row per model (per score for the floors): the headline's AUROC, AUPRC and F1 over seeds, the test patches scored, scoring time, the thesis's AUROC."
+    "One row per model (per score for a baseline): the headline's AUROC, AUPRC and F1 over seeds, the test patches scored, scoring time, the thesis's AUROC."
     groups = _group([r for r in runs if comparison_run(r, budget)], lambda r: r['model'])
     rows = []
     for model in sorted(groups, key=lambda m: (COMPARISON_ORDER.index(m) if m in COMPARISON_ORDER else len(COMPARISON_ORDER), m)):
         rs = groups[model]
-        for s in (rs[0]['scores'] if model == 'floors' else [rs[0]['score']]):
+        for s in (rs[0]['scores'] if is_baseline(model) else [rs[0]['score']]):
             col = lambda *path: fmt(mean_std([_get(r, 'scores', s, *path) for r in rs]), digits)
             seconds = [scoring_seconds(r) for r in rs]
             n_test, n_all = rs[0]['n_test'], _get(rs[0], 'environment', 'scoring', 'whole_test_set_patches') or rs[0]['n_test']
             thesis = THESIS_TABLE_5_7.get(THESIS_NAMES.get(model, ''))
-            rows.append({'model': f'floor: {s}' if model == 'floors' else model, 'budget': rs[0]['protocol'] if model != 'floors' else '–',
+            rows.append({'model': f'{model}: {s}' if is_baseline(model) else model, 'budget': '–' if is_baseline(model) else rs[0]['protocol'],
                          'seeds': len(rs), 'score': s + (' (headline)' if s == rs[0]['score'] else ''),
                          'AUROC': col('auroc'), 'AUPRC': col('auprc'), 'threshold': threshold_label(rs[0]),
                          'F1 (val threshold)': fmt(mean_std([_get(r, 'scores', s, threshold_key(threshold_quantile(r)), 'f1') for r in rs]), digits),
