@@ -14,13 +14,13 @@ from torch import nn, Tensor
 from .objectives import gan_discriminator_loss, gan_generator_loss, residual_loss, discrimination_loss, anogan_loss
 from .networks import BiganGenerator, DcganDiscriminator, init_dcgan
 from .settings import ConfigDict, setting
-from .training import EMA, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad, seed_everything
-from .loop import StageRun, adam
+from .training import AveragedNetworks, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad, seed_everything
+from .loop import StageRun, gan_optimizers
 from .anomaly_detector import AnomalyDetector
 
 # %% auto #0
-__all__ = ['GAN_LOSSES', 'AnoganConfig', 'Anogan', 'make_anogan_optimizers', 'anogan_iteration', 'anogan_run', 'LatentSearch',
-           'search_latent', 'initial_codes', 'AnoganDetector']
+__all__ = ['GAN_LOSSES', 'AnoganConfig', 'Anogan', 'anogan_iteration', 'anogan_run', 'LatentSearch', 'search_latent',
+           'initial_codes', 'AnoganDetector']
 
 # %% ../nbs/12_anogan.ipynb #3a46b469
 @dataclass
@@ -45,7 +45,7 @@ class AnoganConfig(ConfigDict):
     seed: int = setting(652016, '[0, 4294967295]')
 
 # %% ../nbs/12_anogan.ipynb #2ae408e0
-class Anogan(nn.Module):
+class Anogan(AveragedNetworks):
     "AnoGAN's generator G and discriminator D, and the EMA of each."
     NAMES = ('generator', 'discriminator')
 
@@ -54,22 +54,10 @@ class Anogan(nn.Module):
         self.generator = BiganGenerator(cfg.latent_dim, cfg.channels)
         self.discriminator = DcganDiscriminator(cfg.channels)
         init_dcgan(self, std=0.01)                                    # the thesis code's N(0, 0.01²) weights
-        self.emas = {name: EMA(getattr(self, name), cfg.ema_decay) for name in self.NAMES}
-        self.averaged = nn.ModuleDict({name: ema.module for name, ema in self.emas.items()})  # registered: moves with .to(device)
-
-    def inference_nets(self) -> nn.Module:
-        "The averaged networks, in eval mode: what the search runs through."
-        nets = nn.Module()
-        for name in self.NAMES: setattr(nets, name, self.emas[name].module)
-        return nets.eval()
+        self.average(cfg.ema_decay)                                   # the search runs through the averages
 
 # %% ../nbs/12_anogan.ipynb #19708072
 GAN_LOSSES = ('loss_d', 'loss_g', 'logit_real', 'logit_fake')
-
-def make_anogan_optimizers(model:Anogan, cfg:AnoganConfig) -> dict[str, torch.optim.Optimizer]:
-    "Adam for G (lr_g) and D (lr_d) with the config's betas."
-    return dict(generator=adam(model.generator.parameters(), cfg.lr_g, cfg.betas),
-                discriminator=adam(model.discriminator.parameters(), cfg.lr_d, cfg.betas))
 
 def anogan_iteration(model:Anogan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
                      cfg:AnoganConfig, rng:torch.Generator, # draws batches and codes
@@ -151,7 +139,7 @@ class AnoganDetector(AnomalyDetector):
     def build(self):
         seed_everything(self.cfg.seed)                # network initialisation
         self.model = Anogan(self.cfg).to(self.device)
-        self.optimizers = make_anogan_optimizers(self.model, self.cfg)
+        self.optimizers = gan_optimizers(self.model, self.cfg)
 
     def stage_lengths(self) -> dict[str, int]: return dict(gan=self.cfg.epochs * self.cfg.iters_per_epoch)
     def stage_run(self, stage, train, steps, on_epoch_end=None) -> StageRun:

@@ -18,7 +18,7 @@ from .objectives import bigan_discriminator_loss, gan_generator_loss, bigan_enco
 from .networks import BiganGenerator, BiganEncoder, BiganDiscriminator, BiganDiscriminatorOutput
 from functools import partial
 from .settings import ConfigDict, setting
-from .training import EMA, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad
+from .training import AveragedNetworks, LossHistory, sample_batch, sample_latent, autocast, set_requires_grad
 from .training import seed_everything
 from .loop import StageRun, train_stage, adam
 from .anomaly_detector import AnomalyDetector
@@ -67,26 +67,19 @@ class BiganConfig(BiganTrainingConfig):
     seed: int = setting(652016, '[0, 4294967295]')
 
 # %% ../nbs/03_bigan.ipynb #6459ff6a
-class Bigan(nn.Module):
+class Bigan(AveragedNetworks):
     "The BiGAN's generator G, encoder E and pair discriminator D, and the EMA of each."
     NAMES = ('generator', 'encoder', 'discriminator')
 
     def __init__(self, cfg:BiganConfig):
         super().__init__()
         for name, net in self.networks(cfg).items(): setattr(self, name, net)
-        self.emas = {name: EMA(getattr(self, name), cfg.ema_decay) for name in self.NAMES}
-        self.averaged = nn.ModuleDict({name: ema.module for name, ema in self.emas.items()})  # registered: moves with .to(device)
+        self.average(cfg.ema_decay)
 
     def networks(self, cfg:BiganConfig) -> dict[str, nn.Module]:
         "G, E and D by name, built in this order (the order of their random initialisation)."
         nets = dict(latent_dim=cfg.latent_dim, channels=cfg.channels)
         return dict(generator=BiganGenerator(**nets), encoder=BiganEncoder(**nets), discriminator=BiganDiscriminator(**nets))
-
-    def inference_nets(self, use_ema:bool=True) -> nn.Module:
-        "The networks used for scoring: the EMA copies (default) or the raw ones, all in eval mode."
-        nets = nn.Module()
-        for name in self.NAMES: setattr(nets, name, self.emas[name].module if use_ema else getattr(self, name))
-        return nets.eval()
 
 # %% ../nbs/03_bigan.ipynb #4acff8a9
 class Targets(NamedTuple):

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from torch import nn, Tensor
 
-from .ebgan import SencebganConfig, Sencebgan, make_stage1_optimizers, ebgan_run, recalibrate_batchnorm, ENC_G_FEATURES
+from .ebgan import SencebganConfig, Sencebgan, ebgan_run, recalibrate_batchnorm, ENC_G_FEATURES
 from .encoders import encoder_run, make_encoder_optimizer
 from .scores import all_scores, forward_passes, per_sample_norm, HEADLINE_SCORE, SINGLE_SCORES, COMBINED_SCORES
 from .bigan import BiganDetector
@@ -19,7 +19,7 @@ from .ganomaly import GanomalyDetector
 from .anogan import AnoganDetector
 from .floors import FloorsDetector
 from .anomaly_detector import AnomalyDetector, DetectorFileError, UntrainedDetectorWarning, read_detector_file
-from .loop import StageRun
+from .loop import StageRun, gan_optimizers
 from .training import resolve_precision
 from .settings import setting
 
@@ -39,7 +39,7 @@ class Detector(AnomalyDetector):
     def build(self):
         torch.manual_seed(self.cfg.seed)                                   # network initialisation
         self.model = Sencebgan(self.cfg).to(self.device)
-        self.optimizers = make_stage1_optimizers(self.model, self.cfg) | {
+        self.optimizers = gan_optimizers(self.model, self.cfg) | {
             name: make_encoder_optimizer(getattr(self.model, name), self.cfg) for name in STAGES[1:]}
 
     def stage_lengths(self) -> dict[str, int]:

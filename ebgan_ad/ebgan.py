@@ -13,12 +13,12 @@ from .objectives import energy, margin_loss, generator_energy_loss, pull_away_te
 from .networks import Generator, AutoencoderDiscriminator, Encoder
 from functools import partial
 from .settings import ConfigDict, setting
-from .training import EMA, LossHistory, sample_batch, autocast, set_requires_grad
-from .loop import StageRun, train_stage, adam
+from .training import AveragedNetworks, LossHistory, sample_batch, autocast, set_requires_grad
+from .loop import StageRun, train_stage, gan_optimizers
 
 # %% auto #0
 __all__ = ['ENC_G_FEATURES', 'EBGAN_LOSSES', 'SencebganConfig', 'Sencebgan', 'discriminator_loss', 'generator_loss',
-           'make_stage1_optimizers', 'ebgan_iteration', 'ebgan_run', 'train_ebgan', 'recalibrate_batchnorm']
+           'ebgan_iteration', 'ebgan_run', 'train_ebgan', 'recalibrate_batchnorm']
 
 # %% ../nbs/04_ebgan.ipynb #efcff51a
 ENC_G_FEATURES = ('reconstruction', 'embedding')   # what the 0.4-weighted stage-2 term compares: D's reconstructions or D's embeddings
@@ -59,8 +59,10 @@ class SencebganConfig(ConfigDict):
     seed: int = setting(652016, '[0, 4294967295]')
 
 # %% ../nbs/04_ebgan.ipynb #8c007a14
-class Sencebgan(nn.Module):
+class Sencebgan(AveragedNetworks):
     "SENCEBGAN's four networks, and the EMA of each."
+    NAMES = ('generator', 'discriminator', 'enc_g', 'enc_r')
+
     def __init__(self, cfg:SencebganConfig):
         super().__init__()
         nets = dict(latent_dim=cfg.latent_dim, channels=cfg.channels)
@@ -68,17 +70,7 @@ class Sencebgan(nn.Module):
         self.discriminator = AutoencoderDiscriminator(**nets)
         self.enc_g = Encoder(**nets)
         self.enc_r = Encoder(**nets)
-        self.emas = {name: EMA(getattr(self, name), cfg.ema_decay) for name in self.NAMES}
-        self.averaged = nn.ModuleDict({name: ema.module for name, ema in self.emas.items()})  # registered: moves with .to(device)
-
-    NAMES = ('generator', 'discriminator', 'enc_g', 'enc_r')
-
-    def inference_nets(self, use_ema:bool=True) -> nn.Module:
-        "The networks used after training: the EMA copies (default) or the raw ones, all in eval mode."
-        nets = nn.Module()
-        for name in self.NAMES:
-            setattr(nets, name, self.emas[name].module if use_ema else getattr(self, name))
-        return nets.eval()
+        self.average(cfg.ema_decay)
 
 # %% ../nbs/04_ebgan.ipynb #1827b261
 def discriminator_loss(D:AutoencoderDiscriminator, x:Tensor, fake:Tensor, cfg:SencebganConfig) -> dict[str, Tensor]:
@@ -101,11 +93,6 @@ def generator_loss(D:AutoencoderDiscriminator, x:Tensor, fake:Tensor, cfg:Senceb
 
 # %% ../nbs/04_ebgan.ipynb #c28f3a7a
 EBGAN_LOSSES = ('loss_d', 'loss_g', 'energy_real', 'energy_fake', 'pull_away')
-
-def make_stage1_optimizers(model:Sencebgan, cfg:SencebganConfig) -> dict[str, torch.optim.Optimizer]:
-    "Adam for G (lr_g) and D (lr_d) with the config's betas."
-    return dict(generator=adam(model.generator.parameters(), cfg.lr_g, cfg.betas),
-                discriminator=adam(model.discriminator.parameters(), cfg.lr_d, cfg.betas))
 
 def ebgan_iteration(model:Sencebgan, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
                     cfg:SencebganConfig, rng:torch.Generator, # draws batches and codes

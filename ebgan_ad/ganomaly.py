@@ -13,14 +13,14 @@ from torch import nn, Tensor
 from .objectives import gan_discriminator_loss, gan_generator_loss, feature_matching_loss, contextual_loss, latent_loss
 from .networks import GanomalyGenerator, GanomalyDiscriminator, GanomalyOutput
 from .settings import ConfigDict, setting
-from .training import EMA, LossHistory, sample_batch, autocast, set_requires_grad
-from .loop import StageRun, adam
+from .training import AveragedNetworks, LossHistory, sample_batch, autocast, set_requires_grad
+from .loop import StageRun, gan_optimizers
 from .anomaly_detector import AnomalyDetector
-from .bigan import Bigan, per_sample_lp
+from .bigan import per_sample_lp
 
 # %% auto #0
-__all__ = ['GANOMALY_LOSS_NAMES', 'GANOMALY_SCORES', 'GanomalyConfig', 'Ganomaly', 'make_ganomaly_optimizers',
-           'ganomaly_iteration', 'ganomaly_run', 'all_ganomaly_scores', 'GanomalyDetector']
+__all__ = ['GANOMALY_LOSS_NAMES', 'GANOMALY_SCORES', 'GanomalyConfig', 'Ganomaly', 'ganomaly_iteration', 'ganomaly_run',
+           'all_ganomaly_scores', 'GanomalyDetector']
 
 # %% ../nbs/14_ganomaly.ipynb #320b0d81
 @dataclass
@@ -46,7 +46,7 @@ class GanomalyConfig(ConfigDict):
     seed: int = setting(652016, '[0, 4294967295]')
 
 # %% ../nbs/14_ganomaly.ipynb #c5c77af9
-class Ganomaly(nn.Module):
+class Ganomaly(AveragedNetworks):
     "GANomaly's generator (G_E, G_D, E) and discriminator D, and the EMA of each."
     NAMES = ('generator', 'discriminator')
 
@@ -54,18 +54,10 @@ class Ganomaly(nn.Module):
         super().__init__()
         self.generator = GanomalyGenerator(cfg.latent_dim, cfg.channels)
         self.discriminator = GanomalyDiscriminator(cfg.channels)
-        self.emas = {name: EMA(getattr(self, name), cfg.ema_decay) for name in self.NAMES}
-        self.averaged = nn.ModuleDict({name: ema.module for name, ema in self.emas.items()})  # registered: moves with .to(device)
-
-    inference_nets = Bigan.inference_nets    # the EMA copies (or the raw networks) named by NAMES, in eval mode
+        self.average(cfg.ema_decay)
 
 # %% ../nbs/14_ganomaly.ipynb #3175b377
 GANOMALY_LOSS_NAMES = ('loss_d', 'loss_g', 'adversarial', 'contextual', 'latent', 'logit_real', 'logit_fake')
-
-def make_ganomaly_optimizers(model:Ganomaly, cfg:GanomalyConfig) -> dict[str, torch.optim.Optimizer]:
-    "Adam for G (lr_g) and D (lr_d), each over its own network's parameters."
-    return dict(generator=adam(model.generator.parameters(), cfg.lr_g, cfg.betas),
-                discriminator=adam(model.discriminator.parameters(), cfg.lr_d, cfg.betas))
 
 def ganomaly_iteration(model:Ganomaly, optimizers:dict, train_x:Tensor, # (N, C, 32, 32) on the training device
                        cfg:GanomalyConfig, rng:torch.Generator, # draws the batches
@@ -122,7 +114,7 @@ class GanomalyDetector(AnomalyDetector):
     def build(self):
         torch.manual_seed(self.cfg.seed)                               # network initialisation
         self.model = Ganomaly(self.cfg).to(self.device)
-        self.optimizers = make_ganomaly_optimizers(self.model, self.cfg)
+        self.optimizers = gan_optimizers(self.model, self.cfg)
 
     def stage_lengths(self) -> dict[str, int]: return dict(ganomaly=self.cfg.epochs * self.cfg.iters_per_epoch)
     def stage_run(self, stage, train, steps, on_epoch_end=None) -> StageRun:

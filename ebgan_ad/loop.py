@@ -11,13 +11,13 @@ from functools import partial
 from typing import Callable
 
 import torch
-from torch import Tensor
+from torch import nn, Tensor
 
 from .training import LossHistory, log_epoch, progress
 
 # %% auto #0
-__all__ = ['FAST_MODES', 'StageRun', 'train_stage', 'FastPathWarning', 'resolve_fast', 'adam', 'load_optimizer_state',
-           'GraphedIteration', 'fast_iteration']
+__all__ = ['FAST_MODES', 'StageRun', 'train_stage', 'FastPathWarning', 'resolve_fast', 'adam', 'gan_optimizers',
+           'load_optimizer_state', 'GraphedIteration', 'fast_iteration']
 
 # %% ../nbs/02b_loop.ipynb #ebf11d3a
 @dataclass
@@ -94,6 +94,11 @@ def adam(parameters, lr:float, betas:tuple=(0.5, 0.999)) -> torch.optim.Adam:
     "Adam over `parameters`; on a GPU with its step count on the device (`capturable`), so that no step waits for the host."
     parameters = list(parameters)
     return torch.optim.Adam(parameters, lr, betas=tuple(betas), capturable=parameters[0].is_cuda)
+
+def gan_optimizers(model:nn.Module, cfg) -> dict[str, torch.optim.Adam]:
+    "Adam for `model.generator` (`cfg.lr_g`) and `model.discriminator` (`cfg.lr_d`), with `cfg.betas`: every GAN's two players."
+    return dict(generator=adam(model.generator.parameters(), cfg.lr_g, cfg.betas),
+                discriminator=adam(model.discriminator.parameters(), cfg.lr_d, cfg.betas))
 
 def load_optimizer_state(optimizer:torch.optim.Optimizer, state:dict):
     "`optimizer.load_state_dict(state)`, keeping the optimizer's own `capturable` (the file may come from another device)."

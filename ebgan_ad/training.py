@@ -19,9 +19,9 @@ from .settings import check_value
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'seed_everything', 'resolve_device', 'sample_batch', 'check_patches', 'sample_latent', 'EMA',
-           'NonFiniteLossError', 'check_finite', 'LossHistory', 'log_epoch', 'atomic_save', 'atomic_write_text',
-           'atomic_write_json', 'autocast', 'native_bf16', 'resolve_precision', 'progress', 'score_in_batches',
-           'set_requires_grad', 'frozen']
+           'AveragedNetworks', 'NonFiniteLossError', 'check_finite', 'LossHistory', 'log_epoch', 'atomic_save',
+           'atomic_write_text', 'atomic_write_json', 'autocast', 'native_bf16', 'resolve_precision', 'progress',
+           'score_in_batches', 'set_requires_grad', 'frozen']
 
 # %% ../nbs/02a_training.ipynb #313fcc10
 def seed_everything(seed:int, # any integer in [0, 2**32)
@@ -133,6 +133,22 @@ class EMA:
         "Restore a `state_dict`; files written before the warm-up existed continue with a constant decay."
         self.decay, self.warmup, self.updates = state['decay'], state.get('warmup', False), state.get('updates', 0)
         self.module.load_state_dict(state['module'])
+
+# %% ../nbs/02a_training.ipynb #cac6df74
+class AveragedNetworks(nn.Module):
+    "A model's networks (attributes named by `NAMES`) and the EMA of each; `average` once they are built."
+    NAMES: tuple[str, ...] = ()
+
+    def average(self, decay:float):
+        "Start an EMA of every network in `NAMES`, registered under `averaged` (moves with .to(device), saved in state_dict)."
+        self.emas = {name: EMA(getattr(self, name), decay) for name in self.NAMES}
+        self.averaged = nn.ModuleDict({name: ema.module for name, ema in self.emas.items()})
+
+    def inference_nets(self, use_ema:bool=True) -> nn.Module:
+        "The networks scoring uses: the EMA copies (default) or the raw ones, all in eval mode."
+        nets = nn.Module()
+        for name in self.NAMES: setattr(nets, name, self.emas[name].module if use_ema else getattr(self, name))
+        return nets.eval()
 
 # %% ../nbs/02a_training.ipynb #a0378705
 class NonFiniteLossError(ValueError):
