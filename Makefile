@@ -54,7 +54,7 @@ bench: install
 
 # Re-tabulate the committed runs in results/ (tables, figures, results/README.md), then refresh README.md.
 results: install
-	$(BIN)/python .ci/run_notebooks.py 10_results
+	$(BIN)/python .ci/run_notebooks.py 10_results 10a_result_figures
 	$(BIN)/python .ci/make_readme.py
 
 readme:
