@@ -12,10 +12,7 @@ from typing import Callable
 import numpy as np
 import yaml
 
-from .provenance import repo_root
-from .figures import save_figure, plt_subplots
 from .metrics import threshold_key
-from .training import LossHistory
 from .detector import DETECTORS
 
 # %% auto #0
