@@ -4,11 +4,8 @@
 
 # %% ../nbs/09d_runs.ipynb #5c701f8d
 from __future__ import annotations
-import contextlib, datetime, json, os, socket, time
-from contextlib import contextmanager
-from dataclasses import fields
+import contextlib, dataclasses, json, os, time
 from pathlib import Path
-import dataclasses, shutil
 
 import torch
 from torch import Tensor
@@ -21,14 +18,14 @@ from .metrics import evaluate, pixel_auroc, pro_score, jsonable, threshold_key
 from .training import resolve_device, atomic_write_json, atomic_write_text
 from .config import ExperimentConfig, ResolvedExperiment, ConfigError, load_config, apply_overrides, resolve, ran_config, config_hash, config_yaml
 from .provenance import repo_root, environment_record, StageTimer
-from .collect import finished_run, mark_done
+from .collect import finished_run, mark_done, checkpoint_path, prepare_run_folder, run_lock
 
 # %% auto #0
 __all__ = ['SUBSET_SEED', 'NOTEBOOK', 'NOTEBOOK_PARAMETERS', 'subset_test', 'normal_subset_test', 'load_data', 'make_detector',
            'fit_detector', 'run_scores', 'run_metrics', 'heatmaps_of_test_images', 'pixel_metrics', 'run_name',
-           'run_folder', 'scoring_cost', 'write_run_record', 'checkpoint_path', 'prepare_run_folder', 'RunLockedError',
-           'run_lock', 'seeds_fit_together', 'train_together', 'experiment_notebook', 'notebook_parameters',
-           'run_parameters', 'run_experiment', 'RunError', 'RunInterrupted', 'summarise_runs']
+           'run_folder', 'scoring_cost', 'write_run_record', 'seeds_fit_together', 'train_together',
+           'experiment_notebook', 'notebook_parameters', 'run_parameters', 'run_experiment', 'RunError',
+           'RunInterrupted', 'summarise_runs']
 
 # %% ../nbs/09d_runs.ipynb #59e43755
 def subset_test(splits:PatchSplits, n:int, # how many test patches to keep
@@ -166,48 +163,6 @@ def write_run_record(run_dir:str|Path, r:ResolvedExperiment, det:AnomalyDetector
     return env
 
 # %% ../nbs/09d_runs.ipynb #4429f248
-def checkpoint_path(run_dir:str|Path, r:ResolvedExperiment) -> Path:
-    "Where a run of `r` keeps its checkpoint: named after the settings' hash, so that only a run of the same settings resumes from it."
-    return Path(run_dir)/f'checkpoint-{config_hash(r)[:12]}.pt'
-
-def prepare_run_folder(run_dir:str|Path, r:ResolvedExperiment,
-                       resume:bool=False, # keep the checkpoint of these settings, if there is one
-                      ) -> str:
-    "Empty `run_dir` for a run of `r` (keeping its checkpoint if `resume`): 'resume' if a checkpoint was kept, else 'fresh'."
-    run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
-    keep = checkpoint_path(run_dir, r) if resume else None
-    for p in run_dir.iterdir():
-        if p != keep: shutil.rmtree(p) if p.is_dir() else p.unlink()
-    return 'resume' if keep is not None and keep.is_file() else 'fresh'
-
-class RunLockedError(RuntimeError):
-    "A run folder that another process is running into; the message names it."
-
-def _alive(pid) -> bool:
-    try: os.kill(int(pid), 0)
-    except ProcessLookupError: return False
-    except (PermissionError, ValueError, TypeError): return True
-    return True
-
-@contextmanager
-def run_lock(run_dir:str|Path):
-    "Hold the lock of `run_dir` (the file `.<seed>.lock` beside it, naming this process) while the block runs."
-    run_dir = Path(run_dir); lock = run_dir.with_name(f'.{run_dir.name}.lock')
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    me = dict(pid=os.getpid(), host=socket.gethostname(), since=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
-    for _ in range(2):
-        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY); break
-        except FileExistsError:
-            try: holder = json.loads(lock.read_text())
-            except (OSError, ValueError): holder = {}
-            if holder.get('host') == me['host'] and not _alive(holder.get('pid')):
-                lock.unlink(missing_ok=True); continue                          # left by a process that is gone
-            raise RunLockedError(f"run folder {run_dir} is in use by process {holder.get('pid')} on {holder.get('host')} since "
-                                 f"{holder.get('since')} (lock file {lock}): wait for it, or delete the lock file if that process is gone") from None
-    with os.fdopen(fd, 'w') as f: json.dump(me, f)
-    try: yield lock
-    finally: lock.unlink(missing_ok=True)
-
 def seeds_fit_together(device:str|torch.device, n:int) -> bool:
     "Whether `n` seeds may train side by side on `device`: a GPU (on a CPU they would only take turns) with room for them all."
     device = resolve_device(device)

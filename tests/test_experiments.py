@@ -8,9 +8,9 @@ from PIL import Image
 
 from ebgan_ad.cli import main
 from ebgan_ad.config import ConfigError, ExperimentConfig, apply_overrides, load_config, resolve
-from ebgan_ad.collect import RECORD_FILES
+from ebgan_ad.collect import RECORD_FILES, checkpoint_path
 from ebgan_ad.experiments import (NOTEBOOK_PARAMETERS, experiment_notebook, notebook_parameters, run_experiment, run_folder, run_name,
-                                  load_data, make_detector, checkpoint_path)
+                                  load_data, make_detector)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -179,7 +179,8 @@ def test_ctrl_c_says_where_the_unfinished_run_is(tmp_path):
     config.write_text(TINY.replace('epochs_gan: 1,', 'epochs_gan: 100000,'))   # hours of training: only Ctrl-C ends it
     folder = tmp_path / 'runs' / 'long-quick' / '652016'
     p = subprocess.Popen(ebgan_ad_command() + ['run', str(config), '--quick', '--runs-dir', str(tmp_path / 'runs')], cwd=tmp_path,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # a shell's background job inherits SIGINT ignored
     try:
         assert p.stdout.readline() == f"== long-quick seed 652016 -> {folder}\n"
         seen = []
