@@ -47,7 +47,7 @@ def test_local_links_resolve():
 
 
 def test_results_stay_small():
-    "results/ is committed, so it holds records, tables and some figures, not model files: a few MB (the README says under 6)."
+    "results/ is committed, so it holds records, tables and some figures, not model files: a few MB: one set of figures per model (eight models, about 0.3 MB each), records for every seed."
     files = [p for p in (ROOT / 'results').rglob('*') if p.is_file()]
     assert not [p for p in files if p.suffix in ('.pt', '.pth', '.ckpt')], 'model files in results/'
-    assert sum(p.stat().st_size for p in files) < 6_000_000, 'results/ is over 6 MB: collect sweep variants with --records-only'
+    assert sum(p.stat().st_size for p in files) < 8_000_000, 'results/ is over 8 MB: collect sweep variants with --records-only'
