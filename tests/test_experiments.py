@@ -83,7 +83,7 @@ def test_notebook_takes_the_settings_as_run():
 
 
 def test_runner_end_to_end(tmp_path):
-    "The console script runs the notebook and leaves a complete run folder."
+    "The console script runs the notebook and leaves a complete run folder; a run stopped inside stage 2 and `--resume`d ends with the same metrics.json, byte for byte."
     config = tmp_path / 'tiny.yaml'
     config.write_text(TINY)
     r = subprocess.run(ebgan_ad_command() + ['run', str(config), '--quick', '--runs-dir', str(tmp_path / 'runs')],
@@ -114,6 +114,15 @@ def test_runner_end_to_end(tmp_path):
     assert (ran.protocol, ran.seed, ran.model_config['iters_per_epoch'], ran.test_subset) == ('quick', 652016, 2, 256)
     nb = json.loads((run / 'train_eval.ipynb').read_text())
     assert any('injected-parameters' in c['metadata'].get('tags', []) for c in nb['cells'])
+    # the same run stopped inside stage 2, its checkpoint left behind (as if killed there), then resumed: as if never stopped
+    r = resolve(load_config(config), quick=True)
+    stopped = run_folder(tmp_path / 'stopped', run_name(config, quick=True), r.config.seed)
+    splits, _ = load_data(r)
+    make_detector(r).fit(splits.train, splits.val, checkpoint=checkpoint_path(stopped, r), stop_after=('enc_g', 1))
+    assert checkpoint_path(stopped, r).is_file() and not (stopped / 'metrics.json').exists()
+    resumed = run_experiment(config, quick=True, runs_dir=tmp_path / 'stopped', resume=True, log_output=False)[0]
+    assert resumed == stopped and (resumed / 'metrics.json').read_bytes() == (run / 'metrics.json').read_bytes()
+    assert run_experiment(config, quick=True, runs_dir=tmp_path / 'stopped', resume=True, log_output=False) == [stopped]   # finished: left alone
     # run again with --skip-done: left alone; with the config edited, the edit is noticed and the folder starts empty,
     # so a run that then fails leaves nothing of the earlier one that could pass for its result
     command = ebgan_ad_command() + ['run', str(config), '--quick', '--skip-done', '--runs-dir', str(tmp_path / 'runs')]
@@ -123,21 +132,6 @@ def test_runner_end_to_end(tmp_path):
     r = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 1 and 'patch size 4096' in r.stderr, r.stdout[-3000:] + r.stderr[-3000:]
     assert not {'done.json', 'metrics.json', 'model.pt', 'environment.json'} & {p.name for p in run.iterdir()}
-
-
-def test_resumed_run_ends_as_an_uninterrupted_one(tmp_path):
-    "A run stopped inside stage 2, its checkpoint left behind, then `--resume`d: the same metrics.json, byte for byte, as a run never stopped."
-    config = tmp_path / 'tiny.yaml'
-    config.write_text(TINY)
-    whole = run_experiment(config, quick=True, runs_dir=tmp_path / 'whole', log_output=False)[0]
-    r = resolve(load_config(config), quick=True)
-    stopped = run_folder(tmp_path / 'stopped', run_name(config, quick=True), r.config.seed)
-    splits, _ = load_data(r)
-    make_detector(r).fit(splits.train, splits.val, checkpoint=checkpoint_path(stopped, r), stop_after=('enc_g', 1))   # as if killed there
-    assert checkpoint_path(stopped, r).is_file() and not (stopped / 'metrics.json').exists()
-    resumed = run_experiment(config, quick=True, runs_dir=tmp_path / 'stopped', resume=True, log_output=False)[0]
-    assert resumed == stopped and (resumed / 'metrics.json').read_bytes() == (whole / 'metrics.json').read_bytes()
-    assert run_experiment(config, quick=True, runs_dir=tmp_path / 'stopped', resume=True, log_output=False) == [stopped]   # finished: left alone
 
 
 def test_failing_run_names_the_notebook(tmp_path, capsys):
