@@ -29,15 +29,20 @@ docs: install
 lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=nbs $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-# Every notebook's embedded tests (cells flagged slow/gpu are skipped), then tests/.
+# Every notebook's embedded tests (cells flagged slow/gpu are skipped), then tests/, each on two processes (pytest-xdist;
+# the tests that share the one tiny run of the GPU plan stay on one, `xdist_group('plan')`). One thread per process
+# (OMP_NUM_THREADS=1): tiny tensors gain nothing from more, and on a busy machine a second thread that waits for a
+# busy core made a tiny fit six times slower (31 s against 5 s).
+TEST_ENV := OMP_NUM_THREADS=1 MPLBACKEND=Agg
+PYTEST   := $(BIN)/python -m pytest -n 2 --dist loadgroup
 test: install
-	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers 2 --timing
-	$(BIN)/python -m pytest -q -rs tests
+	$(TEST_ENV) $(BIN)/nbdev_test --n_workers 2 --timing
+	$(TEST_ENV) $(PYTEST) -q -rs tests
 
 # Also the cells flagged slow and gpu (needs time, and a GPU for the gpu ones).
 test-all: install
 	$(BIN)/nbdev_test --n_workers 1 --flags "slow gpu"
-	$(BIN)/python -m pytest -q tests
+	$(TEST_ENV) $(PYTEST) -q tests
 
 export: install
 	$(BIN)/nbdev_export

@@ -1,44 +1,23 @@
 """scripts/device_run.sh, the GPU machine's one-call job, run here on the CPU in a clone of this repository: its thesis plan
 (benchmark once, then each config's seeds with --resume) on a tiny config, called twice as a GPU session would call it,
 and its time limit, on a command that cannot finish."""
-import os, subprocess, sys, tarfile
-from pathlib import Path
+import tarfile
 
 import pytest
 
-from test_experiments import ROOT, TINY
-
-pytestmark = pytest.mark.skipif(not (ROOT / '.git').exists(), reason='needs a git checkout to clone')
+from conftest import PLAN_HERE, PLAN_RUN, clone_of_repo, device_run
 
 
-def device_run(clone:Path, out:Path, *args:str, limit:int=480, **env) -> subprocess.CompletedProcess:
-    out.mkdir(exist_ok=True)
-    env = os.environ | dict(OUT=str(out), RUN_LIMIT=str(limit), PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}") | env
-    return subprocess.run(['bash', 'scripts/device_run.sh', *args], cwd=clone, env=env, capture_output=True, text=True)
-
-
-def clone_of_repo(tmp_path:Path) -> Path:
-    clone = tmp_path / 'repo'
-    subprocess.run(['git', 'clone', '-q', str(ROOT), str(clone)], check=True)
-    return clone
-
-
-# the plan as a CPU can run it: the same steps, a tiny config, one seed, a quick benchmark
-PLAN_HERE = dict(PLAN_CONFIGS='tiny.yaml', PLAN_SEEDS='1', PLAN_RUN_ARGS='--quick', BENCH_OUT='runs/bench/cpu.json',
-                 BENCH_ARGS='--device cpu --variants eager --train-modes eager --stages stage3 --seeds 1 --quick --scoring-patches 64 --large-batch 0')
-
-
-def test_thesis_plan_runs_and_packs(tmp_path):
-    clone = clone_of_repo(tmp_path)
-    (clone / 'tiny.yaml').write_text(TINY)
-    r = device_run(clone, tmp_path / 'out', 'thesis', **PLAN_HERE)
+@pytest.mark.xdist_group('plan')   # shares the plan's run (conftest.plan_run) with test_experiments
+def test_thesis_plan_runs_and_packs(plan_run, tmp_path):
+    clone, out, r = plan_run
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    log = (tmp_path / 'out' / 'ebgan-ad.log').read_text()
+    log = (out / 'ebgan-ad.log').read_text()
     assert 'latent AUROC' in log and '== the plan is done' in log
-    parts = sorted((tmp_path / 'out').glob('runs.tgz.part-*'))
+    parts = sorted(out.glob('runs.tgz.part-*'))
     assert [p.name for p in parts] == ['runs.tgz.part-aa']
     with tarfile.open(parts[0]) as tar: names = set(tar.getnames())
-    run = 'runs/tiny-quick/652016'
+    run = str(PLAN_RUN)
     assert {f'{run}/metrics.json', f'{run}/environment.json', f'{run}/done.json', 'runs/bench/cpu.json'} <= names
     assert (clone / run / 'model.pt').is_file() and not any(n.endswith('.pt') for n in names)   # model files stay there
     assert not list((clone / run).glob('checkpoint-*.pt'))                                     # a finished run keeps no checkpoint

@@ -1,5 +1,5 @@
 """The experiment runner end to end on a tiny config, and the errors of config files and of the command line."""
-import json, os, shutil, signal, subprocess, sys
+import json, os, signal, subprocess
 from pathlib import Path
 
 import numpy as np
@@ -12,28 +12,7 @@ from ebgan_ad.collect import RECORD_FILES, checkpoint_path
 from ebgan_ad.experiments import (NOTEBOOK_PARAMETERS, experiment_notebook, notebook_parameters, run_experiment, run_folder, run_name,
                                   load_data, make_detector)
 
-ROOT = Path(__file__).resolve().parent.parent
-
-# tiny throughout: 2 iterations per stage, no re-estimation of D's batch-norm statistics (100 batches of 256 patches, more
-# than the whole rest of the run; 08_detector tests it), 256 of the test patches, no full-image heatmaps
-TINY = """\
-model: sencebgan
-dataset: nanotwice
-protocol: quick
-data: {crops_per_image: 32, n_test_images: 1}
-quick_overrides:
-  data: {crops_per_image: 32}
-  model_config: {iters_per_epoch: 2, epochs_gan: 1, epochs_enc_g: 1, epochs_enc_r: 1, batch_size: 8, bn_recalibrate_batches: 2}
-test_subset: 256
-heatmap_images: 0
-device: cpu
-"""
-
-
-def ebgan_ad_command() -> list[str]:
-    "The console script of this environment (or the repository's script)."
-    script = shutil.which('ebgan-ad', path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, str(ROOT / 'scripts' / 'ebgan-ad')]
+from conftest import PLAN_RUN, ROOT, TINY, ebgan_ad_command
 
 
 def test_unknown_keys_are_named(tmp_path):
@@ -82,17 +61,16 @@ def test_notebook_takes_the_settings_as_run():
     assert resolve(ExperimentConfig.from_dict(params['config'])).protocol == 'quick'   # its own defaults are a valid quick run
 
 
-def test_runner_end_to_end(tmp_path):
-    "The console script runs the notebook and leaves a complete run folder; a run stopped inside stage 2 and `--resume`d ends with the same metrics.json, byte for byte."
-    config = tmp_path / 'tiny.yaml'
-    config.write_text(TINY)
-    r = subprocess.run(ebgan_ad_command() + ['run', str(config), '--quick', '--runs-dir', str(tmp_path / 'runs')],
-                       capture_output=True, text=True, cwd=tmp_path)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    assert 'latent AUROC' in r.stdout
-    folders = sorted((tmp_path / 'runs' / 'tiny-quick').iterdir())
-    assert [f.name for f in folders] == ['652016']
-    run = folders[0]
+@pytest.mark.xdist_group('plan')   # shares the plan's run (conftest.plan_run) with test_device_run
+def test_runner_end_to_end(plan_run, tmp_path):
+    """The tiny config's run (the GPU plan's, run here in a clone) leaves a complete run folder; the same run stopped inside
+    stage 2 and `--resume`d ends with the same metrics.json, byte for byte; the console script leaves a finished run alone,
+    and after an edit of its config starts it afresh, and names the notebook where it failed."""
+    clone, _, plan = plan_run
+    assert plan.returncode == 0, plan.stdout[-3000:] + plan.stderr[-3000:]
+    assert 'latent AUROC' in plan.stdout
+    run = clone / PLAN_RUN
+    assert sorted(p.name for p in run.parent.iterdir()) == ['652016']
     names = {p.name for p in run.iterdir()}
     assert {'config.yaml', 'metrics.json', 'history.json', 'environment.json', 'train_eval.ipynb', 'model.pt', 'done.json',
             'roc_pr.png', 'histograms.png', 'reconstructions.png', 'losses.png'} <= names
@@ -115,31 +93,27 @@ def test_runner_end_to_end(tmp_path):
     nb = json.loads((run / 'train_eval.ipynb').read_text())
     assert any('injected-parameters' in c['metadata'].get('tags', []) for c in nb['cells'])
     # the same run stopped inside stage 2, its checkpoint left behind (as if killed there), then resumed: as if never stopped
+    config = tmp_path / 'tiny.yaml'
+    config.write_text(TINY)
     r = resolve(load_config(config), quick=True)
-    stopped = run_folder(tmp_path / 'stopped', run_name(config, quick=True), r.config.seed)
+    stopped = run_folder(tmp_path / 'runs', run_name(config, quick=True), r.config.seed)
     splits, _ = load_data(r)
     make_detector(r).fit(splits.train, splits.val, checkpoint=checkpoint_path(stopped, r), stop_after=('enc_g', 1))
     assert checkpoint_path(stopped, r).is_file() and not (stopped / 'metrics.json').exists()
-    resumed = run_experiment(config, quick=True, runs_dir=tmp_path / 'stopped', resume=True, log_output=False)[0]
+    resumed = run_experiment(config, quick=True, runs_dir=tmp_path / 'runs', resume=True, log_output=False)[0]
     assert resumed == stopped and (resumed / 'metrics.json').read_bytes() == (run / 'metrics.json').read_bytes()
-    assert run_experiment(config, quick=True, runs_dir=tmp_path / 'stopped', resume=True, log_output=False) == [stopped]   # finished: left alone
-    # run again with --skip-done: left alone; with the config edited, the edit is noticed and the folder starts empty,
-    # so a run that then fails leaves nothing of the earlier one that could pass for its result
+    assert run_experiment(config, quick=True, runs_dir=tmp_path / 'runs', resume=True, log_output=False) == [stopped]   # finished: left alone
+    # the console script with --skip-done: left alone; with the config edited, the edit is noticed and the folder starts
+    # empty, so a run that then fails leaves nothing of the earlier one that could pass for its result; the error names
+    # the executed notebook, where the traceback is
     command = ebgan_ad_command() + ['run', str(config), '--quick', '--skip-done', '--runs-dir', str(tmp_path / 'runs')]
-    r = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
-    assert r.returncode == 0 and 'already finished' in r.stdout, r.stdout[-3000:] + r.stderr[-3000:]
+    p = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 0 and 'already finished' in p.stdout, p.stdout[-3000:] + p.stderr[-3000:]
     config.write_text(TINY.replace('crops_per_image: 32}', 'crops_per_image: 32, patch_size: 4096}', 1))
-    r = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
-    assert r.returncode == 1 and 'patch size 4096' in r.stderr, r.stdout[-3000:] + r.stderr[-3000:]
-    assert not {'done.json', 'metrics.json', 'model.pt', 'environment.json'} & {p.name for p in run.iterdir()}
-
-
-def test_failing_run_names_the_notebook(tmp_path, capsys):
-    config = tmp_path / 'bad.yaml'
-    config.write_text(TINY.replace('crops_per_image: 32', 'crops_per_image: 32, patch_size: 4096'))
-    assert main(['run', str(config), '--quick', '--runs-dir', str(tmp_path / 'runs')]) == 1
-    err = capsys.readouterr().err
-    assert 'DataError' in err and 'patch size 4096' in err and str(tmp_path / 'runs' / 'bad-quick' / '652016' / 'train_eval.ipynb') in err
+    p = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 1 and 'DataError' in p.stderr and 'patch size 4096' in p.stderr, p.stdout[-3000:] + p.stderr[-3000:]
+    assert str(stopped / 'train_eval.ipynb') in p.stderr
+    assert not {'done.json', 'metrics.json', 'model.pt', 'environment.json'} & {p.name for p in stopped.iterdir()}
 
 
 def test_runner_on_your_own_folder(tmp_path):
