@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .figures import plt_subplots
-from .results import group_by, score_columns, seed_mean_std, score_metric
+from .results import group_by, runs_by_name, score_columns, seed_mean_std, score_metric
 from .training import LossHistory
 
 # %% auto #0
@@ -45,13 +45,10 @@ def _record(r:dict, name:str) -> dict|None:
     p = Path(r['path'])/name
     return json.loads(p.read_text()) if p.is_file() else None
 
-def _by_run_name(runs:list[dict], dataset:str) -> dict[str, list[dict]]:
-    "The runs on `dataset` by run name (sorted), each name's seeds in order."
-    return dict(sorted(group_by([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items()))
 
 def _first_seed_curves(runs:list[dict], dataset:str) -> dict[str, tuple[dict, dict]]:
     "Per run name, its first seed and that seed's curves.json; names whose first seed has none are left out."
-    return {name: (rs[0], c) for name, rs in _by_run_name(runs, dataset).items() if (c := _record(rs[0], 'curves.json')) is not None}
+    return {name: (rs[0], c) for name, rs in runs_by_name(runs, dataset).items() if (c := _record(rs[0], 'curves.json')) is not None}
 
 def plot_curves_across_runs(runs:list[dict], dataset:str='nanotwice'):
     "ROC and PR curves of the headline score, one line per run name (its first seed); None without curves."
@@ -90,7 +87,7 @@ def plot_histograms_across_runs(runs:list[dict], dataset:str='nanotwice'):
 
 def plot_losses_across_seeds(runs:list[dict], dataset:str='nanotwice'):
     "Loss curves per stage, one row per run name and one panel per stage, every seed drawn over the others; None without histories."
-    rows = {name: hs for name, rs in _by_run_name(runs, dataset).items() if (hs := [h for r in rs if (h := _record(r, 'history.json'))])}
+    rows = {name: hs for name, rs in runs_by_name(runs, dataset).items() if (hs := [h for r in rs if (h := _record(r, 'history.json'))])}
     if not rows: return None
     width = max(len(hs[0]) for hs in rows.values())
     fig, axes = plt_subplots(len(rows), width, figsize=(4.5 * width, 2.8 * len(rows)), squeeze=False)

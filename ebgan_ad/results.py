@@ -17,7 +17,7 @@ from .detector import DETECTORS
 
 # %% auto #0
 __all__ = ['THESIS_TABLE_5_7', 'COMPARISON_ORDER', 'THESIS_NAMES', 'ABLATION', 'BIGAN_TRICKS', 'THESIS_TABLE_5_3', 'load_runs',
-           'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table', 'group_by', 'threshold_quantile',
+           'mean_std', 'fmt', 'to_markdown', 'to_csv', 'write_table', 'group_by', 'runs_by_name', 'threshold_quantile',
            'threshold_label', 'headline_rows', 'thesis_rows', 'is_baseline', 'comparison_run', 'scoring_seconds',
            'comparison_rows', 'variant_rows', 'score_metric', 'seed_mean_std', 'class_mean_std', 'score_columns',
            'mnist_rows', 'mnist_variant_rows', 'ablation_variant', 'ablation_rows', 'bigan_tricks_rows', 'is_main_run',
@@ -80,6 +80,10 @@ def group_by(runs:list[dict], key) -> dict:
     for r in runs: groups[key(r)].append(r)
     return dict(groups)
 
+def runs_by_name(runs:list[dict], dataset:str|None=None) -> dict[str, list[dict]]:
+    "The runs (on `dataset`, or all) by run name, names sorted, each name's seeds in their order."
+    return dict(sorted(group_by([r for r in runs if dataset is None or r['dataset'] == dataset], lambda r: r['run']).items()))
+
 def _get(r:dict, *path):
     for p in path:
         if not isinstance(r, dict) or p not in r: return None
@@ -99,7 +103,7 @@ def threshold_label(r:dict) -> str:
 def headline_rows(runs:list[dict], digits:int=3) -> list[dict]:
     "One row per run name: headline metrics as mean ± std over its seeds."
     rows = []
-    for name, rs in sorted(group_by(runs, lambda r: r['run']).items()):
+    for name, rs in runs_by_name(runs).items():
         r0 = rs[0]
         col = lambda *path: fmt(mean_std([_get(r, *path) for r in rs]), digits)
         wall = mean_std([sum(v for k, v in (_get(r, 'environment', 'wall_time_s') or {}).items() if not k.startswith('train_')) / 60 for r in rs])
@@ -167,7 +171,7 @@ def comparison_rows(runs:list[dict], budget:str='reduced', digits:int=3) -> list
 def variant_rows(runs:list[dict], dataset:str='nanotwice', digits:int=3) -> list[dict]:
     "One row per (run name, score variant): AUROC, AUPRC and F1 at the validation threshold, mean ± std over seeds."
     rows = []
-    for name, rs in sorted(group_by([r for r in runs if r['dataset'] == dataset], lambda r: r['run']).items()):
+    for name, rs in runs_by_name(runs, dataset).items():
         for variant in rs[0].get('scores', {}):
             col = lambda *path: fmt(mean_std([_get(r, 'scores', variant, *path) for r in rs]), digits)
             f1 = fmt(mean_std([_get(r, 'scores', variant, threshold_key(threshold_quantile(r)), 'f1') for r in rs]), digits)  # each run's own threshold
@@ -282,7 +286,7 @@ def results_index(runs:list[dict], root:Path) -> str:
              '`quick` (smoke test), `reduced` (≤ 30 min on 2 CPU cores) or `thesis` (the thesis budget).', '',
              'Tables: ' + ', '.join(f"[{p.stem}](tables/{p.name})" for p in sorted((root/'tables').glob('*.md'))), '']
     pngs = lambda r: sorted(Path(r['path']).glob('*.png'))
-    first_has_figures = {name: bool(pngs(min(rs, key=lambda r: r['seed']))) for name, rs in group_by(runs, lambda r: r['run']).items()}
+    first_has_figures = {name: bool(pngs(min(rs, key=lambda r: r['seed']))) for name, rs in runs_by_name(runs).items()}
     for r in runs:
         rel = Path(r['path']).resolve().relative_to(Path(root).resolve())
         figs = (', '.join(f"[{p.stem}]({rel.as_posix()}/{p.name})" for p in pngs(r))
