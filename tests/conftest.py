@@ -1,7 +1,7 @@
 """What several test files share: the tiny config, the console script, and one run of the GPU machine's plan
 (scripts/device_run.sh) on that config in a clone of this repository. The plan's run folder is also the run that
 test_experiments checks end to end, so the suite trains one tiny run for both."""
-import fcntl, json, os, shutil, subprocess, sys
+import contextlib, fcntl, json, os, shutil, subprocess, sys
 from pathlib import Path
 
 import pytest
@@ -49,15 +49,23 @@ def clone_of_repo(parent:Path) -> Path:
     return clone
 
 
+@contextlib.contextmanager
+def one_process_at_a_time(tmp_path_factory, name:str):
+    """Hold the lock `name` that all test processes of this session share (pytest-xdist runs two), and give the folder they
+    share: what one of them makes there under the lock, the others find made."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get('PYTEST_XDIST_WORKER') else base   # xdist: the session's folder, above each worker's
+    with open(shared / f'{name}.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield shared
+
+
 @pytest.fixture(scope='session')
 def plan_run(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     """The first call of the thesis plan on the tiny config, in a fresh clone: (clone, $OUT, the finished process). Made once
-    for all test processes: under pytest-xdist the first one makes it, under a lock, and the others read its record."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get('PYTEST_XDIST_WORKER') else base   # xdist: the session's folder, above each worker's
-    parent, record = shared / 'plan', shared / 'plan.json'
-    with open(shared / 'plan.lock', 'w') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    for all test processes: the first one makes it, the others read its record."""
+    with one_process_at_a_time(tmp_path_factory, 'plan') as shared:
+        parent, record = shared / 'plan', shared / 'plan.json'
         if not record.is_file():
             parent.mkdir()
             clone = clone_of_repo(parent)

@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conftest import one_process_at_a_time
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / '_docs'
 sys.path.insert(0, str(ROOT / 'docs'))
@@ -85,9 +87,11 @@ def test_a_changed_input_changes_the_digest(tmp_path):
 
 
 @pytest.fixture(scope='module')
-def site() -> Path:
-    "The site, built from the notebooks as they are now (or left as it is when the last successful build had the same inputs)."
-    r = subprocess.run([sys.executable, str(ROOT / 'docs' / 'build.py')], capture_output=True, text=True)
+def site(tmp_path_factory) -> Path:
+    """The site, built from the notebooks as they are now (or left as it is when the last successful build had the same inputs);
+    one test process builds it while the others wait, then find it built."""
+    with one_process_at_a_time(tmp_path_factory, 'site'):
+        r = subprocess.run([sys.executable, str(ROOT / 'docs' / 'build.py')], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert 'WARNING' not in r.stderr, r.stderr[-3000:]
     return SITE
