@@ -30,7 +30,7 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=nbs $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Every notebook's embedded tests (cells flagged slow/gpu are skipped), then tests/, each on two processes (pytest-xdist;
-# the tests that share the one tiny run of the GPU plan stay on one, `xdist_group('plan')`). One thread per process
+# what several tests share, the GPU plan's tiny run and the site, is made once under a lock, tests/conftest.py). One thread per process
 # (OMP_NUM_THREADS=1): tiny tensors gain nothing from more, and on a busy machine a second thread that waits for a
 # busy core made a tiny fit six times slower (31 s against 5 s).
 TEST_ENV := OMP_NUM_THREADS=1 MPLBACKEND=Agg

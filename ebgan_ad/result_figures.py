@@ -45,7 +45,6 @@ def _record(r:dict, name:str) -> dict|None:
     p = Path(r['path'])/name
     return json.loads(p.read_text()) if p.is_file() else None
 
-
 def _first_seed_curves(runs:list[dict], dataset:str) -> dict[str, tuple[dict, dict]]:
     "Per run name, its first seed and that seed's curves.json; names whose first seed has none are left out."
     return {name: (rs[0], c) for name, rs in runs_by_name(runs, dataset).items() if (c := _record(rs[0], 'curves.json')) is not None}

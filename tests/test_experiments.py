@@ -113,7 +113,7 @@ def test_runner_end_to_end(plan_run, tmp_path):
     p = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert p.returncode == 1 and 'DataError' in p.stderr and 'patch size 4096' in p.stderr, p.stdout[-3000:] + p.stderr[-3000:]
     assert str(stopped / 'train_eval.ipynb') in p.stderr
-    assert not {'done.json', 'metrics.json', 'model.pt', 'environment.json'} & {p.name for p in stopped.iterdir()}
+    assert not {'done.json', 'metrics.json', 'model.pt', 'environment.json'} & {f.name for f in stopped.iterdir()}
 
 
 def test_runner_on_your_own_folder(tmp_path):
